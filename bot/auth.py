@@ -1,0 +1,42 @@
+"""Role checks, done by every handler when it runs (a menu hides buttons; it does not protect anything)."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models.core import User, UserRole
+
+RANK = {"staff": 0, "coordinator": 1, "committee": 2, "admin": 3}
+
+
+def roles_of(session: Session, user: User | None) -> set[tuple[str, int | None]]:
+    """(role, bureau_id) pairs; a registered user is always staff of their own bureau."""
+    if user is None or user.id is None or not user.registered:
+        return set()
+    pairs = {("staff", user.bureau_id)}
+    for r in session.exec(select(UserRole).where(UserRole.user_id == user.id)):
+        pairs.add((r.role, r.bureau_id))
+    return pairs
+
+
+def has_role(session: Session, user: User | None, role: str, bureau_id: int | None = None) -> bool:
+    pairs = roles_of(session, user)
+    if ("admin", None) in pairs:
+        return True
+    if role == "coordinator" and bureau_id is not None:
+        return ("coordinator", bureau_id) in pairs
+    return any(r == role for r, _ in pairs)
+
+
+def top_role(session: Session, user: User | None) -> str | None:
+    pairs = roles_of(session, user)
+    return max((r for r, _ in pairs), key=RANK.get, default=None)
+
+
+def require(ctx, role: str = "staff", bureau_id: int | None = None) -> list[dict] | None:
+    """None when allowed; otherwise the polite refusal the handler should return."""
+    import messages_th.common as th
+    if ctx.user is None or not ctx.user.registered:
+        return [th.not_registered()]
+    if not has_role(ctx.session, ctx.user, role, bureau_id):
+        return [th.not_allowed(th.role_th(role))]
+    return None

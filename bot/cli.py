@@ -1,0 +1,39 @@
+"""CLI commands (`flask --app bot <command>`). Topic groups live in their own modules and register here."""
+from __future__ import annotations
+
+from importlib import import_module
+
+import click
+from flask import current_app
+
+COMMAND_MODULES = (
+    "bot.cli_admin",
+    "bot.cli_deeds",
+    "bot.cli_rounds",
+    "bot.cli_worker",
+    "bot.demo",
+)
+
+
+def state():
+    return current_app.extensions["bot"]
+
+
+@click.command("db-upgrade")
+def db_upgrade():
+    """Create or upgrade the database named by DATABASE_URL to the latest schema."""
+    from models.migrate import upgrade
+    upgrade(current_app.config["BOT"].DATABASE_URL)
+    click.echo("database is at the latest schema")
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(db_upgrade)
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # topic not built yet
+        module.register(app)

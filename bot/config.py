@@ -1,0 +1,74 @@
+"""Configuration from the environment (names are fixed: operators and checks rely on them)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = f"sqlite:///{ROOT / 'instance' / 'bot.sqlite3'}"
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when production settings are incomplete."""
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Config:
+    LINE_CHANNEL_SECRET: str = field(default="", repr=False)
+    LINE_CHANNEL_ACCESS_TOKEN: str = field(default="", repr=False)
+    LINE_API_BASE: str = "https://api.line.me"
+    DATABASE_URL: str = DEFAULT_DB
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    # production | development | test; production refuses to start without secrets.
+    APP_ENV: str = "production"
+    # Demo mode serves the chat simulator and talks to the sandbox LINE platform.
+    SANDBOX: bool = False
+    MEDIA_DIR: str = str(ROOT / "instance" / "media")
+    MAX_BODY_BYTES: int = 1024 * 1024
+    FLOW_IDLE_MINUTES: int = 30
+    # A reply token older than this is not trusted: the answer goes out as a push instead.
+    REPLY_TOKEN_MAX_AGE_S: int = 50
+    LINE_TIMEOUT_S: float = 5.0
+    HANDLER_THREADS: int = 4
+    # Tests fix the clock; None means "now".
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Config":
+        env = os.environ if env is None else env
+        cfg = cls()
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in env:
+                continue
+            raw = env[f.name]
+            if f.type in ("bool", bool):
+                setattr(cfg, f.name, _flag(raw))
+            elif f.type in ("int", int):
+                setattr(cfg, f.name, int(raw))
+            elif f.type in ("float", float):
+                setattr(cfg, f.name, float(raw))
+            else:
+                setattr(cfg, f.name, raw)
+        cfg.LINE_API_BASE = cfg.LINE_API_BASE.rstrip("/")
+        cfg.PUBLIC_BASE_URL = cfg.PUBLIC_BASE_URL.rstrip("/")
+        return cfg
+
+    def validate(self) -> None:
+        """Fail at start, with the names of what is missing, rather than on the first request."""
+        missing = [n for n in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN") if not getattr(self, n)]
+        if self.APP_ENV == "production" and missing:
+            raise ConfigError(
+                "Missing required environment variables: " + ", ".join(missing)
+                + " (set them, or APP_ENV=development / SANDBOX=1 for a local run)"
+            )
+        if self.SANDBOX and self.LINE_API_BASE == "https://api.line.me":
+            raise ConfigError("SANDBOX=1 needs LINE_API_BASE pointing at the sandbox, never at api.line.me")
+
+    @property
+    def is_real_line(self) -> bool:
+        return "api.line.me" in self.LINE_API_BASE

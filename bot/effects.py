@@ -1,0 +1,31 @@
+"""Side effects a handler asks for, run by the dispatcher after its transaction commits.
+
+Handlers never call LINE; when a flow needs LINE to do something besides answering (link a user's rich
+menu after registration or a role change), it calls `ctx.after_commit(kind, **args)`. A failure is logged and
+left for the reconciling command (`flask --app bot richmenu-deploy` relinks everyone).
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.gateway import GatewayError
+
+log = logging.getLogger("bot.effects")
+
+
+def _link_menu(gateway, user_id: str, rich_menu_id: str | None) -> None:
+    if rich_menu_id:
+        gateway.link_rich_menu(user_id, rich_menu_id)
+    else:
+        gateway.unlink_rich_menu(user_id)
+
+
+KINDS = {"link_menu": _link_menu}
+
+
+def run(gateway, effects: list[tuple[str, dict]]) -> None:
+    for kind, args in effects:
+        try:
+            KINDS[kind](gateway, **args)
+        except (GatewayError, KeyError, TypeError) as exc:
+            log.warning("effect %s failed: %s", kind, exc)

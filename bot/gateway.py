@@ -1,0 +1,179 @@
+"""The LINE gateway: the only code that talks to LINE (or the sandbox standing in for it).
+
+Messages come in as plain dicts and are turned into line-bot-sdk v3 models here. Errors are mapped to
+GatewayError kinds the outbox acts on: `retry` (429, 5xx, timeouts), `conflict` (409 on a retry key: already
+sent), `invalid` (other 4xx: never retried). Each call logs LINE's request id; the access token is never logged.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient, ApiException, Configuration, CreateRichMenuAliasRequest, MessagingApi, MessagingApiBlob,
+    MulticastRequest, PushMessageRequest, ReplyMessageRequest, RichMenuRequest, ShowLoadingAnimationRequest,
+    UpdateRichMenuAliasRequest,
+)
+
+log = logging.getLogger("bot.gateway")
+REAL_API = "https://api.line.me"
+REAL_DATA_API = "https://api-data.line.me"
+MULTICAST_MAX = 500
+
+
+class GatewayError(Exception):
+    def __init__(self, kind: str, status: int | None, message: str, *, request_id: str | None = None,
+                 accepted_request_id: str | None = None, retry_after: float | None = None):
+        super().__init__(f"{kind} ({status}): {message}")
+        self.kind, self.status, self.message = kind, status, message
+        self.request_id, self.accepted_request_id, self.retry_after = request_id, accepted_request_id, retry_after
+
+
+@dataclass
+class Sent:
+    request_id: str | None
+    body: object = None
+
+
+def _header(headers, name: str) -> str | None:
+    if not headers:
+        return None
+    for k, v in dict(headers).items():
+        if k.lower() == name:
+            return v
+    return None
+
+
+def _map_error(exc: Exception, what: str) -> GatewayError:
+    if isinstance(exc, ApiException):
+        status = exc.status or 0
+        rid = _header(exc.headers, "x-line-request-id")
+        body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, (bytes, bytearray)) else str(exc.body)
+        try:
+            message = json.loads(body).get("message", body)
+        except (ValueError, AttributeError):
+            message = body or str(exc.reason)
+        if status == 409:
+            kind = "conflict"
+        elif status == 429 or status >= 500:
+            kind = "retry"
+        else:
+            kind = "invalid"
+        retry_after = _header(exc.headers, "retry-after")
+        log.warning("LINE %s failed: status=%s request_id=%s message=%s", what, status, rid, message[:200])
+        return GatewayError(kind, status, message[:500], request_id=rid,
+                            accepted_request_id=_header(exc.headers, "x-line-accepted-request-id"),
+                            retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
+    # urllib3 timeouts and connection errors: the request may or may not have arrived; retry with the same key.
+    log.warning("LINE %s failed: %s", what, type(exc).__name__)
+    return GatewayError("retry", None, f"{type(exc).__name__}: {exc}"[:500])
+
+
+class LineGateway:
+    def __init__(self, api_base: str, access_token: str, timeout: float = 5.0):
+        api_base = api_base.rstrip("/")
+        data_base = REAL_DATA_API if api_base == REAL_API else api_base
+        self.timeout = (min(3.0, timeout), timeout)  # (connect, read)
+        self._api_client = ApiClient(self._config(api_base, access_token))
+        self._blob_client = ApiClient(self._config(data_base, access_token))
+        self.api = MessagingApi(self._api_client)
+        self.blob = MessagingApiBlob(self._blob_client)
+
+    @staticmethod
+    def _config(host: str, token: str) -> Configuration:
+        cfg = Configuration(host=host, access_token=token)
+        cfg.retries = 0  # retrying is the outbox's job, with the same retry key
+        cfg.connection_pool_maxsize = 32
+        return cfg
+
+    def _call(self, what: str, fn, *args, **kw) -> Sent:
+        try:
+            resp = fn(*args, _request_timeout=self.timeout, **kw)
+        except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _map_error(exc, what) from exc
+        rid = _header(resp.headers, "x-line-request-id")
+        log.info("LINE %s ok request_id=%s", what, rid)
+        return Sent(rid, resp.data)
+
+    # -- messages ---------------------------------------------------------------------------------
+    def reply(self, reply_token: str, messages: list[dict]) -> Sent:
+        req = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        return self._call("reply", self.api.reply_message_with_http_info, req)
+
+    def push(self, to: str, messages: list[dict], retry_key: str) -> Sent:
+        req = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        return self._call("push", self.api.push_message_with_http_info, req, x_line_retry_key=retry_key)
+
+    def multicast(self, to: list[str], messages: list[dict], retry_key: str) -> Sent:
+        if not 1 <= len(to) <= MULTICAST_MAX:
+            raise ValueError(f"multicast needs 1..{MULTICAST_MAX} recipients, got {len(to)}")
+        req = MulticastRequest.from_dict({"to": to, "messages": messages})
+        return self._call("multicast", self.api.multicast_with_http_info, req, x_line_retry_key=retry_key)
+
+    def show_loading(self, chat_id: str, seconds: int = 5) -> Sent:
+        req = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds)
+        return self._call("loading", self.api.show_loading_animation_with_http_info, req)
+
+    # -- users and content --------------------------------------------------------------------------
+    def get_profile(self, user_id: str) -> dict:
+        sent = self._call("profile", self.api.get_profile_with_http_info, user_id)
+        return sent.body.to_dict() if hasattr(sent.body, "to_dict") else dict(sent.body or {})
+
+    def get_content(self, message_id: str) -> tuple[bytes, str]:
+        try:
+            resp = self.blob.get_message_content_with_http_info(
+                message_id, _request_timeout=self.timeout, _preload_content=False)
+        except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _map_error(exc, "content") from exc
+        data = resp.raw_data if resp.raw_data is not None else resp.data
+        ctype = _header(resp.headers, "content-type") or "application/octet-stream"
+        return bytes(data or b""), ctype
+
+    # -- quota ----------------------------------------------------------------------------------------
+    def get_quota(self) -> dict:
+        return self._call("quota", self.api.get_message_quota_with_http_info).body.to_dict()
+
+    def get_consumption(self) -> dict:
+        return self._call("consumption", self.api.get_message_quota_consumption_with_http_info).body.to_dict()
+
+    # -- rich menus -------------------------------------------------------------------------------------
+    def create_rich_menu(self, menu: dict) -> str:
+        sent = self._call("richmenu.create", self.api.create_rich_menu_with_http_info, RichMenuRequest.from_dict(menu))
+        return sent.body.rich_menu_id
+
+    def upload_rich_menu_image(self, rich_menu_id: str, image: bytes, content_type: str) -> Sent:
+        return self._call("richmenu.image", self.blob.set_rich_menu_image_with_http_info, rich_menu_id,
+                          bytearray(image), _headers={"Content-Type": content_type})
+
+    def list_rich_menus(self) -> list[dict]:
+        sent = self._call("richmenu.list", self.api.get_rich_menu_list_with_http_info)
+        return [m.to_dict() for m in (sent.body.richmenus or [])]
+
+    def delete_rich_menu(self, rich_menu_id: str) -> Sent:
+        return self._call("richmenu.delete", self.api.delete_rich_menu_with_http_info, rich_menu_id)
+
+    def link_rich_menu(self, user_id: str, rich_menu_id: str) -> Sent:
+        return self._call("richmenu.link", self.api.link_rich_menu_id_to_user_with_http_info, user_id, rich_menu_id)
+
+    def unlink_rich_menu(self, user_id: str) -> Sent:
+        return self._call("richmenu.unlink", self.api.unlink_rich_menu_id_from_user_with_http_info, user_id)
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> Sent:
+        return self._call("richmenu.default", self.api.set_default_rich_menu_with_http_info, rich_menu_id)
+
+    def create_rich_menu_alias(self, alias_id: str, rich_menu_id: str) -> Sent:
+        req = CreateRichMenuAliasRequest(richMenuAliasId=alias_id, richMenuId=rich_menu_id)
+        return self._call("richmenu.alias.create", self.api.create_rich_menu_alias_with_http_info, req)
+
+    def update_rich_menu_alias(self, alias_id: str, rich_menu_id: str) -> Sent:
+        req = UpdateRichMenuAliasRequest(richMenuId=rich_menu_id)
+        return self._call("richmenu.alias.update", self.api.update_rich_menu_alias_with_http_info, alias_id, req)
+
+    def delete_rich_menu_alias(self, alias_id: str) -> Sent:
+        return self._call("richmenu.alias.delete", self.api.delete_rich_menu_alias_with_http_info, alias_id)
+
+    def close(self) -> None:
+        self._api_client.close()
+        self._blob_client.close()

@@ -1,0 +1,20 @@
+"""User flows. Each module has `register(router)`; adding a flow is one line here."""
+from __future__ import annotations
+
+from importlib import import_module
+
+FLOWS = (
+    "handlers.onboarding",
+    "handlers.deeds",
+    "handlers.pledge",
+    "handlers.reports",
+    "handlers.campaigns",
+    "handlers.committee",
+    "handlers.reference",
+    "handlers.help",  # last: the menu lists what the others registered
+)
+
+
+def register_all(router) -> None:
+    for name in FLOWS:
+        import_module(name).register(router)

@@ -1,0 +1,5 @@
+"""Flow: campaigns (to be built)."""
+
+
+def register(router) -> None:
+    pass

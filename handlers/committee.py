@@ -1,0 +1,5 @@
+"""Flow: committee (to be built)."""
+
+
+def register(router) -> None:
+    pass

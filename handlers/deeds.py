@@ -1,0 +1,5 @@
+"""Flow: deeds (to be built)."""
+
+
+def register(router) -> None:
+    pass

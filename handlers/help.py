@@ -1,0 +1,21 @@
+"""Help and the typed menu ("เมนู"): every rich-menu action also works by typing (LINE for PC has no rich menu)."""
+from __future__ import annotations
+
+import messages_th.common as th
+from bot.auth import top_role
+
+
+def show_help(ctx):
+    """Keyword list; the user stays where they were."""
+    return [th.help_text()]
+
+
+def show_menu(ctx):
+    """Quick-reply menu for the user's role; next step: whichever action they tap."""
+    from messages_th.menu import menu_message
+    return [menu_message(top_role(ctx.session, ctx.user))]
+
+
+def register(router) -> None:
+    router.text("ช่วยเหลือ", show_help, "help", "วิธีใช้", interrupts=True)
+    router.text("เมนู", show_menu, "menu", interrupts=True)

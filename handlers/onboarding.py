@@ -1,0 +1,5 @@
+"""Flow: onboarding (to be built)."""
+
+
+def register(router) -> None:
+    pass

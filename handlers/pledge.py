@@ -1,0 +1,5 @@
+"""Flow: pledge (to be built)."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Flow: reference (to be built)."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Flow: reports (to be built)."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,45 @@
+"""Good deeds and their tamper-evident ledger."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from models.core import utcnow
+
+VIRTUES = ("sufficiency", "discipline", "honesty", "volunteer", "gratitude")
+
+
+class Deed(SQLModel, table=True):
+    __table_args__ = (Index("ix_deed_bureau_date", "bureau_id", "deed_date"),
+                      Index("ix_deed_user_date", "user_id", "deed_date"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    bureau_id: Optional[int] = Field(default=None, foreign_key="bureau.id")  # bureau at the time
+    virtue: str = Field(max_length=20)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    deed_date: date
+    photos: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    beneficiaries: Optional[int] = None
+    hours: Optional[float] = None
+    source: str = Field(default="chat", max_length=20)  # chat | campaign | pledge
+    pledge_item_id: Optional[int] = None
+    campaign_id: Optional[int] = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: Optional[datetime] = None
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Append-only: code never updates or deletes these rows."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    deed_id: Optional[int] = Field(default=None, index=True)
+    action: str = Field(max_length=20)  # create | edit | delete | erase
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of the change
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,50 @@
+"""The worker loop: drain the outbox every few seconds and recover webhook events a web process left behind.
+
+The clock jobs (reminders, digest) are added by scheduler.jobs when present; this loop is the part that must
+always run, so pushes go out even if no job is configured.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from bot.config import Config
+from bot.gateway import LineGateway
+from bot.outbox import send_due
+from models.db import make_engine
+
+log = logging.getLogger("scheduler")
+
+
+def run_sender(engine, gateway, stop: threading.Event, interval_s: float = 2.0) -> None:
+    while not stop.is_set():
+        try:
+            stats = send_due(engine, gateway, limit=100)
+        except Exception:  # noqa: BLE001 - database or network away: wait and try again
+            log.exception("outbox sender failed")
+            stats = {}
+        if not any(stats.values()):
+            stop.wait(interval_s)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    config = Config.from_env()
+    config.validate()
+    engine = make_engine(config.DATABASE_URL)
+    gateway = LineGateway(config.LINE_API_BASE, config.LINE_CHANNEL_ACCESS_TOKEN or "sandbox", config.LINE_TIMEOUT_S)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        from scheduler.jobs import start_clock
+    except ModuleNotFoundError:
+        start_clock = None
+    clock = start_clock(config, engine, gateway, stop) if start_clock else None
+    log.info("worker started (clock: %s)", "on" if clock else "off")
+    run_sender(engine, gateway, stop)
+    if clock:
+        clock.shutdown(wait=False)
+    gateway.close()
+    engine.dispose()
