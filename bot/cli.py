@@ -5,6 +5,7 @@ from importlib import import_module
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 COMMAND_MODULES = (
     "bot.cli_admin",
@@ -20,6 +21,7 @@ def state():
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade():
     """Create or upgrade the database named by DATABASE_URL to the latest schema."""
     from models.migrate import upgrade
