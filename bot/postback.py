@@ -12,6 +12,8 @@ class PostbackError(ValueError):
 
 
 def encode(action: str, **params) -> str:
+    if {"v", "a"} & params.keys():
+        raise ValueError("postback params 'v' and 'a' are reserved")
     items = [("v", VERSION), ("a", action)] + [(k, str(v)) for k, v in params.items() if v is not None]
     data = urlencode(items)
     if len(data.encode()) > MAX_BYTES:

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the project needs beyond PyPI: Chromium for the browser test, libraqm for Thai text
-# shaping in Pillow (rich menu and chart images). Installs only what is missing; needs root (CI runs as root).
+# Debian packages the project needs beyond PyPI: Chromium for the browser test; libfribidi, which the raqm
+# layout bundled in Pillow's wheels loads at run time to shape Thai text (rich menu and chart images). Installs only what is missing; needs root (CI runs as root).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
-ldconfig -p 2>/dev/null | grep -q libraqm || need+=(libraqm0)
 ldconfig -p 2>/dev/null | grep -q libfribidi || need+=(libfribidi0)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then

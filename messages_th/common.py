@@ -1,0 +1,204 @@
+"""Generic message builders (text, quick replies, actions) and the bot's everyday Thai texts.
+
+Builders raise ValueError on LINE limit breaches that only a programming error can cause (too many
+quick-reply items, a long label); text that may come from users is clipped instead.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+TEXT_LIMIT = 5000          # UTF-16 units per text message
+QR_MAX_ITEMS = 13
+QR_LABEL_MAX = 20
+ACTION_TEXT_MAX = 300      # message action text, postback displayText
+POSTBACK_DATA_MAX = 300
+
+ROLE_TH = {
+    "staff": "บุคลากร",
+    "coordinator": "ผู้ประสานงานสำนัก",
+    "committee": "คณะกรรมการจริยธรรม",
+    "admin": "ผู้ดูแลระบบ",
+}
+
+# Thai vowels above/below and tone marks: never cut a string right before one of them.
+_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))}
+_LEADING = set("เแโใไ")
+
+
+def utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def clip(s: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut `s` to at most `limit` UTF-16 units, ending in `ellipsis` when cut, never splitting
+    a surrogate pair or a Thai base letter from its marks."""
+    if utf16_len(s) <= limit:
+        return s
+    room = limit - utf16_len(ellipsis)
+    out, used = [], 0
+    for ch in s:
+        w = 2 if ord(ch) > 0xFFFF else 1
+        if used + w > room:
+            break
+        out.append(ch)
+        used += w
+    while out and len(out) < len(s) and s[len(out)] in _MARKS:
+        out.pop()   # drop the base letter whose marks did not fit
+    while out and out[-1] in _LEADING:
+        out.pop()   # เ แ โ ใ ไ belong to the consonant after them
+    return "".join(out).rstrip() + ellipsis
+
+
+def role_th(role: str | None) -> str:
+    return ROLE_TH.get(role or "", role or "ผู้ใช้")
+
+
+# ---- actions -------------------------------------------------------------------------------
+
+def _check(label: str, limit: int, what: str) -> str:
+    if not label or utf16_len(label) > limit:
+        raise ValueError(f"{what} must be 1..{limit} characters: {label!r}")
+    return label
+
+
+def msg_action(label: str, text: str) -> dict:
+    """Tapping sends `text` as if the user typed it (works the same as typing the keyword)."""
+    return {"type": "message", "label": label, "text": _check(text, ACTION_TEXT_MAX, "message text")}
+
+
+def postback_action(label: str, data: str, display_text: str | None = None) -> dict:
+    if len(data.encode()) > POSTBACK_DATA_MAX:
+        raise ValueError(f"postback data over {POSTBACK_DATA_MAX} bytes")
+    action = {"type": "postback", "label": label, "data": data}
+    if display_text:
+        action["displayText"] = clip(display_text, ACTION_TEXT_MAX)
+    return action
+
+
+def pb(label: str, action: str, display_text: str | None = None, **params) -> dict:
+    """Postback action whose data is `bot.postback.encode(action, **params)`."""
+    from bot.postback import encode
+    return postback_action(label, encode(action, **params), display_text)
+
+
+def _iso(d: date | str | None) -> str | None:
+    return d.isoformat() if isinstance(d, date) else d
+
+
+def date_action(label: str, data: str, initial: date | str | None = None,
+                max: date | str | None = None, min: date | str | None = None) -> dict:  # noqa: A002
+    """Date picker (datetimepicker, mode=date); the chosen day comes back in postback.params.date."""
+    action = {"type": "datetimepicker", "label": label, "data": data, "mode": "date"}
+    for key, value in (("initial", initial), ("max", max), ("min", min)):
+        if value is not None:
+            action[key] = _iso(value)
+    return action
+
+
+def camera_action(label: str = "ถ่ายรูป") -> dict:
+    return {"type": "camera", "label": label}
+
+
+def camera_roll_action(label: str = "เลือกรูป") -> dict:
+    return {"type": "cameraRoll", "label": label}
+
+
+# ---- messages ------------------------------------------------------------------------------
+
+def quick_reply(items: list[tuple[str, dict]]) -> dict:
+    """`{"items": [...]}` from (label, action) pairs; the label overrides the action's own."""
+    if not 1 <= len(items) <= QR_MAX_ITEMS:
+        raise ValueError(f"quick reply needs 1..{QR_MAX_ITEMS} items, got {len(items)}")
+    out = []
+    for label, action in items:
+        _check(label, QR_LABEL_MAX, "quick reply label")
+        out.append({"type": "action", "action": {**action, "label": label}})
+    return {"items": out}
+
+
+def text(s: str, quick_reply: dict | None = None) -> dict:  # noqa: F811 - parameter named like LINE's field
+    msg = {"type": "text", "text": clip(s.strip() or "-", TEXT_LIMIT)}
+    if quick_reply:
+        msg["quickReply"] = quick_reply
+    return msg
+
+
+def keyword_replies(*keywords: str) -> dict:
+    """Quick replies that just type the given keywords."""
+    return quick_reply([(k, msg_action(k, k)) for k in keywords])
+
+
+# ---- everyday texts (each returns one text message) -----------------------------------------
+
+CANCEL_WORD = "ยกเลิก"
+MENU_WORD = "เมนู"
+HELP_WORD = "ช่วยเหลือ"
+REGISTER_WORD = "ลงทะเบียน"
+
+DEFAULT_HELP = (
+    ("เมนู", "แสดงเมนูทั้งหมด"),
+    ("บันทึกความดี", "บันทึกความดีที่ทำวันนี้"),
+    ("ความดีของฉัน", "ดูบันทึกความดีของตนเอง"),
+    ("รายงานพันธะ", "รายงานปัญหาที่อยากแก้ / ความดีที่อยากทำ"),
+    ("กิจกรรม", "ดูกิจกรรมและโครงการที่เปิดรับ"),
+    ("อ่านหลักคุณธรรม", "คุณธรรม ๕ ประการ ประมวลจริยธรรม STRONG"),
+    ("ยกเลิก", "ยกเลิกรายการที่ทำค้างอยู่"),
+)
+
+
+def cancelled() -> dict:
+    return text("ยกเลิกรายการเรียบร้อยแล้ว 👍\nพิมพ์ \"เมนู\" เพื่อเริ่มรายการใหม่ได้เลยครับ",
+                keyword_replies(MENU_WORD))
+
+
+def nothing_to_cancel() -> dict:
+    return text("ตอนนี้ไม่มีรายการที่ทำค้างอยู่ครับ\nพิมพ์ \"เมนู\" เพื่อดูสิ่งที่ทำได้",
+                keyword_replies(MENU_WORD))
+
+
+def flow_expired() -> dict:
+    return text("รายการที่ทำค้างไว้หมดเวลาแล้ว (เกิน 30 นาที) ระบบจึงยกเลิกให้อัตโนมัติ "
+                "ข้อมูลที่ยังไม่ได้ยืนยันจะไม่ถูกบันทึก\nเริ่มใหม่ได้โดยพิมพ์ \"เมนู\" ครับ",
+                keyword_replies(MENU_WORD))
+
+
+def unexpected_input(expected: str) -> dict:
+    """The user sent something this step cannot use (a sticker where text was asked for, ...)."""
+    return text(f"ขออภัยครับ ขั้นตอนนี้ต้องการ{expected}\n"
+                f"ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"ยกเลิก\" เพื่อยกเลิกรายการนี้",
+                keyword_replies(CANCEL_WORD))
+
+
+def bad_postback() -> dict:
+    return text("ปุ่มนี้เก่าหรือใช้ไม่ได้แล้วครับ\nพิมพ์ \"เมนู\" เพื่อเปิดเมนูล่าสุด",
+                keyword_replies(MENU_WORD))
+
+
+def help_text(keywords: tuple[tuple[str, str], ...] | list[tuple[str, str]] = DEFAULT_HELP) -> dict:
+    """List of keywords one can type (rich menus do not show on LINE for PC)."""
+    lines = ["พิมพ์คำต่อไปนี้เพื่อใช้งานได้ทุกเมื่อ:"]
+    lines += [f"• {word} – {what}" for word, what in keywords]
+    words = [w for w, _ in keywords if utf16_len(w) <= QR_LABEL_MAX][:QR_MAX_ITEMS]
+    return text("\n".join(lines), keyword_replies(*words) if words else None)
+
+
+def not_allowed(role_needed_th: str) -> dict:
+    return text(f"ขออภัยครับ รายการนี้สำหรับ{role_needed_th}เท่านั้น\n"
+                "หากคิดว่าควรมีสิทธิ์ โปรดติดต่อผู้ดูแลระบบหรือผู้ประสานงานของสำนัก")
+
+
+def not_registered() -> dict:
+    return text("กรุณาลงทะเบียนก่อนใช้งานครับ 🙏\n"
+                "พิมพ์ \"ลงทะเบียน\" แล้วกรอกรหัสเชิญของสำนักที่ได้รับจากผู้ประสานงานของสำนัก "
+                "(หรือรอผู้ดูแลระบบอนุมัติ)",
+                keyword_replies(REGISTER_WORD))
+
+
+def server_busy() -> dict:
+    return text("ขณะนี้ระบบมีผู้ใช้งานจำนวนมาก โปรดลองใหม่อีกครั้งในอีกสักครู่ครับ 🙏")
+
+
+def too_long(limit: int, got: int) -> dict:
+    return text(f"ข้อความยาวเกินไปครับ ({got:,} ตัวอักษร) ส่งได้ไม่เกิน {limit:,} ตัวอักษร\n"
+                "กรุณาสรุปให้สั้นลงแล้วส่งใหม่ หรือพิมพ์ \"ยกเลิก\"",
+                keyword_replies(CANCEL_WORD))

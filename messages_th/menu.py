@@ -1,0 +1,63 @@
+"""The menu, one table for both faces: rich-menu tiles (images drawn by `bot/richmenu.py`) and the typed
+"เมนู" quick replies (LINE for PC shows no rich menu). Postback actions match what the flows register."""
+from __future__ import annotations
+
+from messages_th.common import REGISTER_WORD, msg_action, pb, quick_reply, role_th, text
+
+# key -> (label ≤ 20, sub-label, icon, postback action, colour)
+ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
+    "deed": ("บันทึกความดี", "ทำดีวันนี้ บันทึกเลย", "pencil", "deed.start", "#0B6E4F"),
+    "mine": ("ความดีของฉัน", "ดูบันทึกสะสมของตนเอง", "star", "deeds.mine", "#1565C0"),
+    "pledge": ("พันธะของเรา", "ปัญหาที่อยากแก้ / ความดีที่อยากทำ", "target", "pledge.view", "#C2185B"),
+    "campaigns": ("กิจกรรม", "กิจกรรมที่เปิดรับ", "megaphone", "campaign.list", "#D35400"),
+    "reference": ("หลักคุณธรรม", "คุณธรรม ๕ ประการ และอื่น ๆ", "book", "ref.menu", "#6A1B9A"),
+    "profile": ("ข้อมูลส่วนตัว", "ชื่อ ตำแหน่ง สำนัก", "user", "profile.show", "#00838F"),
+    "report": ("รายงานรอบ", "ส่งรายงานของสำนัก", "clipboard", "report.start", "#0B6E4F"),
+    "status": ("สถานะรายงาน", "รายงานที่ส่งแล้ว / ค้างส่ง", "check", "report.status", "#1565C0"),
+    "bureau": ("ความดีของสำนัก", "ภาพรวมของสำนัก", "people", "deeds.bureau", "#C2185B"),
+    "digest": ("สรุปประจำสัปดาห์", "การมีส่วนร่วมทุกสำนัก", "chart", "digest.show", "#0B6E4F"),
+    "campaign_new": ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่", "flag", "campaign.new", "#D35400"),
+    "admin": ("ผู้ดูแลระบบ", "รหัสเชิญ อนุมัติ บทบาท", "gear", "admin.menu", "#374151"),
+}
+STAFF = ("deed", "mine", "pledge", "campaigns", "reference", "profile")
+# menu key -> pages: (tab label, tile keys); a second page becomes a tab reached by a richmenuswitch
+MENUS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "staff": (("บุคลากร", STAFF),),
+    "coordinator": (("บุคลากร", STAFF),
+                    ("ผู้ประสานงานสำนัก", ("report", "status", "bureau", "pledge", "reference", "profile"))),
+    "committee": (("บุคลากร", STAFF),
+                  ("คณะกรรมการ", ("digest", "campaign_new", "status", "bureau", "reference", "profile"))),
+}
+QUICK = {
+    "staff": STAFF,
+    "coordinator": ("report", "status", "bureau", *STAFF),
+    "committee": ("digest", "campaign_new", "status", "bureau", *STAFF),
+    "admin": ("admin", "digest", "campaign_new", "status", "bureau", *STAFF),
+}
+CHAT_BAR = "เมนู"
+
+
+def tiles(keys) -> list[dict]:
+    """Tile dicts for `messages_th.art.render_rich_menu`."""
+    return [{"label": ACTIONS[k][0], "sub": ACTIONS[k][1], "icon": ACTIONS[k][2], "color": ACTIONS[k][4]}
+            for k in keys]
+
+
+def action_of(key: str) -> str:
+    return ACTIONS[key][3]
+
+
+def menu_message(role: str | None) -> dict:
+    """The menu as quick replies for a role; None (not registered) gets register + reference only."""
+    if role is None:
+        return text("ยังไม่ได้ลงทะเบียนครับ เลือกได้เลย:\n• ลงทะเบียน – ใช้รหัสเชิญของสำนัก หรือขออนุมัติจากผู้ดูแล\n"
+                    "• อ่านหลักคุณธรรม – อ่านได้ทันทีโดยไม่ต้องลงทะเบียน",
+                    quick_reply([("ลงทะเบียน", msg_action("ลงทะเบียน", REGISTER_WORD)),
+                                 ("อ่านหลักคุณธรรม", pb("อ่านหลักคุณธรรม", "ref.menu"))]))
+    keys = QUICK.get(role, STAFF)
+    items = [(ACTIONS[k][0], pb(ACTIONS[k][0], ACTIONS[k][3], display_text=ACTIONS[k][0])) for k in keys][:12]
+    items.append(("ช่วยเหลือ", msg_action("ช่วยเหลือ", "ช่วยเหลือ")))
+    lines = [f"เมนูสำหรับ{role_th(role)} แตะเลือกด้านล่าง หรือพิมพ์ชื่อรายการได้เลยครับ"]
+    lines += [f"• {ACTIONS[k][0]} – {ACTIONS[k][1]}" for k in keys]
+    return text("\n".join(lines), quick_reply(items))
+
