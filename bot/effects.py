@@ -20,7 +20,23 @@ def _link_menu(gateway, user_id: str, rich_menu_id: str | None) -> None:
         gateway.unlink_rich_menu(user_id)
 
 
-KINDS = {"link_menu": _link_menu}
+def _save_profile(gateway, user_id: str, engine) -> None:
+    """After consent: store the LINE display name (it prefills the registration name step)."""
+    from sqlmodel import select
+
+    from models.core import User
+    from models.db import session_scope
+    name = (gateway.get_profile(user_id) or {}).get("displayName")
+    try:
+        with session_scope(engine) as s:
+            user = s.exec(select(User).where(User.line_user_id == user_id)).first()
+            if name and user is not None and user.status not in ("refused", "erased"):
+                user.display_name = name[:200]
+    except Exception as exc:  # noqa: BLE001 - a nicety; the user can type their name
+        log.warning("saving the profile of %s failed: %s", user_id, exc)
+
+
+KINDS = {"link_menu": _link_menu, "save_profile": _save_profile}
 
 
 def run(gateway, effects: list[tuple[str, dict]]) -> None:

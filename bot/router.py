@@ -97,7 +97,8 @@ class Router:
             if fn is None:
                 log.info("unknown postback from %s: %s", ctx.line_user_id, ctx.postback or ctx.postback_error)
                 return notes + [th.bad_postback()]
-            return notes + (fn(ctx) or [th.bad_postback()])
+            out = fn(ctx)  # [] = handled, nothing to say (a rich-menu tab switch)
+            return notes + (out if out is not None else [th.bad_postback()])
 
         keyword = self._keywords.get(text) if text is not None else None
         if ctx.flow and not (keyword and keyword[1]):

@@ -5,11 +5,18 @@ from importlib import import_module
 
 FLOWS = (
     "handlers.onboarding",
+    "handlers.registration",
+    "handlers.profile",
+    "handlers.privacy",
+    "handlers.admin",
     "handlers.deeds",
+    "handlers.record",
     "handlers.pledge",
     "handlers.reports",
+    "handlers.rounds_admin",
     "handlers.campaigns",
     "handlers.committee",
+    "handlers.preferences",
     "handlers.reference",
     "handlers.help",  # last: the menu lists what the others registered
 )

@@ -1,5 +1,34 @@
-"""Flow: committee (to be built)."""
+"""Flow: committee — the weekly digest on demand (keyword KW_DIGEST or postback `digest.show`).
+
+Same numbers as the Monday push (scheduler.digest.compute); the chart is published under PUBLIC_BASE_URL.
+Next step: the committee member reads it; nothing else is asked.
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.auth import require
+from bot.media import publish
+from messages_th import digest as th
+from scheduler.digest import compute
+
+log = logging.getLogger("handlers.committee")
+
+
+def show_digest(ctx):
+    """Committee only; replies with the Flex digest and the chart image."""
+    refusal = require(ctx, "committee")
+    if refusal:
+        return refusal
+    data = compute(ctx.session, ctx.now)
+    url = None
+    try:
+        url = publish(ctx.config.MEDIA_DIR, ctx.config.PUBLIC_BASE_URL, th.chart_png(data))
+    except OSError:  # the media directory is not writable: the numbers still go out
+        log.exception("digest chart not published")
+    return th.digest_messages(data, url)
 
 
 def register(router) -> None:
-    pass
+    router.text(th.KW_DIGEST, show_digest)
+    router.postback("digest.show", show_digest)

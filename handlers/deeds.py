@@ -1,5 +1,125 @@
-"""Flow: deeds (to be built)."""
+"""Flow: the personal deed book, edits and deletes of one's own deeds (7 days), and the bureau view.
+
+```mermaid
+stateDiagram-v2
+    [*] --> book: deeds.mine / BOOK_WORD
+    book --> book: deeds.mine o=offset (earlier page)
+    book --> confirm: deed.edit id (own, live, < 7 days) -- handlers.record "deed" flow
+    book --> ask_delete: deed.delete id (own, live, < 7 days)
+    ask_delete --> [*]: deed.delete_ok id (history + ledger entry)
+    book --> locked: older than 7 days / another's id
+    [*] --> bureau: deeds.bureau / BUREAU_WORD (coordinator)
+```
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+import messages_th.deeds as td
+from bot import deeds_service as svc
+from bot.auth import require
+from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
+from models.core import Bureau
+from models.deeds import DeedHistory
+
+PAGE = 10
+
+
+def _view(deed, now, edited: bool = False) -> dict:
+    return {"id": deed.id, "virtue": deed.virtue, "description": deed.description, "deed_date": deed.deed_date,
+            "photos": len(deed.photos or []), "beneficiaries": deed.beneficiaries, "hours": deed.hours,
+            "editable": deed.created_at >= now - svc.EDIT_WINDOW, "edited": edited}
+
+
+def my_book(ctx):
+    """FY totals, streak and the last ten deeds; next: an earlier page, edit or delete."""
+    refusal = require(ctx)
+    if refusal:
+        return refusal
+    try:
+        offset = max(0, int((ctx.postback[1] if ctx.postback else {}).get("o", 0)))
+    except ValueError:
+        offset = 0
+    deeds = svc.recent(ctx.session, ctx.user, offset=offset, limit=PAGE + 1)
+    if not deeds and offset == 0:
+        return [td.book_empty()]
+    edited = set(ctx.session.scalars(select(DeedHistory.deed_id).where(
+        DeedHistory.deed_id.in_([d.id for d in deeds]), DeedHistory.action == "edit")))
+    out = []
+    if offset == 0:
+        fy = fiscal_year_be(today_bkk(ctx.now))
+        out.append(td.book_summary(fy, svc.fy_totals(ctx.session, ctx.user, ctx.now),
+                                   svc.streak_weeks(ctx.session, ctx.user, ctx.now)))
+    page = [_view(d, ctx.now, d.id in edited) for d in deeds[:PAGE]]
+    if page:
+        out.append(td.deeds_carousel(page, offset + PAGE if len(deeds) > PAGE else None))
+    return out
+
+
+def _own(ctx):
+    """(deed, None) or (None, refusal messages)."""
+    refusal = require(ctx)
+    if refusal:
+        return None, refusal
+    try:
+        return svc.own_deed(ctx.session, ctx.user, ctx.postback[1].get("id"), ctx.now), None
+    except svc.DeedError as err:
+        return None, [td.problem(err.code, **err.info)]
+
+
+def edit_deed(ctx):
+    """Load one's own recent deed into the deed flow; next: the card's field menu."""
+    deed, refusal = _own(ctx)
+    if refusal:
+        return refusal
+    ctx.start("deed", "confirm", {
+        "nonce": secrets.token_hex(4), "deed_id": deed.id, "virtue": deed.virtue, "description": deed.description,
+        "deed_date": deed.deed_date.isoformat(), "photos": list(deed.photos or []),
+        "beneficiaries": deed.beneficiaries, "hours": deed.hours})
+    d = _view(deed, ctx.now)
+    return [td.confirm_card(d, ctx.draft["nonce"], editing=True), td.fix_menu(deed.virtue == "volunteer")]
+
+
+def delete_deed(ctx):
+    """Ask before deleting; next: deed.delete_ok."""
+    deed, refusal = _own(ctx)
+    return refusal or [td.delete_ask(_view(deed, ctx.now))]
+
+
+def delete_ok(ctx):
+    """Delete (soft, with history and a ledger entry); next: done."""
+    deed, refusal = _own(ctx)
+    if refusal:
+        return refusal
+    svc.delete_deed(ctx.session, deed, ctx.user, now=ctx.now)
+    return [td.deleted()]
+
+
+def bureau_view(ctx):
+    """Participation of the coordinator's bureau this week and this FY; next: nothing."""
+    if ctx.user is not None and ctx.user.registered and ctx.user.bureau_id is None:
+        return [td.no_bureau()]
+    refusal = require(ctx, "coordinator", bureau_id=ctx.user.bureau_id if ctx.user else None)
+    if refusal:
+        return refusal
+    today = today_bkk(ctx.now)
+    monday = today - timedelta(days=today.weekday())
+    fy = fiscal_year_be(today)
+    fy_start, _ = fiscal_year_bounds(fy)
+    bureau = ctx.session.get(Bureau, ctx.user.bureau_id)
+    week = svc.participation(ctx.session, bureau.id, monday, monday + timedelta(days=6))
+    year = svc.participation(ctx.session, bureau.id, fy_start, today)
+    return [td.bureau_view(bureau.name, fy, week, year)]
 
 
 def register(router) -> None:
-    pass
+    router.text(td.BOOK_WORD, my_book, *td.BOOK_ALIASES)
+    router.text(td.BUREAU_WORD, bureau_view)
+    router.postback("deeds.mine", my_book)
+    router.postback("deeds.bureau", bureau_view)
+    router.postback("deed.edit", edit_deed)
+    router.postback("deed.delete", delete_deed)
+    router.postback("deed.delete_ok", delete_ok)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from messages_th.common import REGISTER_WORD, msg_action, pb, quick_reply, role_th, text
 
-# key -> (label ≤ 20, sub-label, icon, postback action, colour)
+# key -> (label ≤ 20, sub-label, icon, postback action or "text:<keyword>", colour)
 ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
     "deed": ("บันทึกความดี", "ทำดีวันนี้ บันทึกเลย", "pencil", "deed.start", "#0B6E4F"),
     "mine": ("ความดีของฉัน", "ดูบันทึกสะสมของตนเอง", "star", "deeds.mine", "#1565C0"),
     "pledge": ("พันธะของเรา", "ปัญหาที่อยากแก้ / ความดีที่อยากทำ", "target", "pledge.view", "#C2185B"),
-    "campaigns": ("กิจกรรม", "กิจกรรมที่เปิดรับ", "megaphone", "campaign.list", "#D35400"),
+    "campaigns": ("กิจกรรม", "กิจกรรมที่เปิดรับ", "megaphone", "text:กิจกรรม", "#D35400"),
     "reference": ("หลักคุณธรรม", "คุณธรรม ๕ ประการ และอื่น ๆ", "book", "ref.menu", "#6A1B9A"),
     "profile": ("ข้อมูลส่วนตัว", "ชื่อ ตำแหน่ง สำนัก", "user", "profile.show", "#00838F"),
     "report": ("รายงานรอบ", "ส่งรายงานของสำนัก", "clipboard", "report.start", "#0B6E4F"),
     "status": ("สถานะรายงาน", "รายงานที่ส่งแล้ว / ค้างส่ง", "check", "report.status", "#1565C0"),
     "bureau": ("ความดีของสำนัก", "ภาพรวมของสำนัก", "people", "deeds.bureau", "#C2185B"),
     "digest": ("สรุปประจำสัปดาห์", "การมีส่วนร่วมทุกสำนัก", "chart", "digest.show", "#0B6E4F"),
-    "campaign_new": ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่", "flag", "campaign.new", "#D35400"),
+    "campaign_new": ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่", "flag", "text:สร้างกิจกรรม", "#D35400"),
     "admin": ("ผู้ดูแลระบบ", "รหัสเชิญ อนุมัติ บทบาท", "gear", "admin.menu", "#374151"),
 }
 STAFF = ("deed", "mine", "pledge", "campaigns", "reference", "profile")
@@ -43,8 +43,12 @@ def tiles(keys) -> list[dict]:
             for k in keys]
 
 
-def action_of(key: str) -> str:
-    return ACTIONS[key][3]
+def action_of(key: str) -> dict:
+    """The LINE action of a menu entry: a postback (`bot.postback` data) or typing a keyword."""
+    label, _, _, action, _ = ACTIONS[key]
+    if action.startswith("text:"):
+        return msg_action(label, action[5:])
+    return pb(label, action, display_text=label)
 
 
 def menu_message(role: str | None) -> dict:
@@ -55,7 +59,7 @@ def menu_message(role: str | None) -> dict:
                     quick_reply([("ลงทะเบียน", msg_action("ลงทะเบียน", REGISTER_WORD)),
                                  ("อ่านหลักคุณธรรม", pb("อ่านหลักคุณธรรม", "ref.menu"))]))
     keys = QUICK.get(role, STAFF)
-    items = [(ACTIONS[k][0], pb(ACTIONS[k][0], ACTIONS[k][3], display_text=ACTIONS[k][0])) for k in keys][:12]
+    items = [(ACTIONS[k][0], action_of(k)) for k in keys][:12]
     items.append(("ช่วยเหลือ", msg_action("ช่วยเหลือ", "ช่วยเหลือ")))
     lines = [f"เมนูสำหรับ{role_th(role)} แตะเลือกด้านล่าง หรือพิมพ์ชื่อรายการได้เลยครับ"]
     lines += [f"• {ACTIONS[k][0]} – {ACTIONS[k][1]}" for k in keys]

@@ -9,5 +9,8 @@ from models.db import make_engine, session_scope  # noqa: F401
 # Flow tables register themselves by being imported here (one line per module).
 import models.deeds  # noqa: F401,E402
 import models.rounds  # noqa: F401,E402
+import models.worker  # noqa: F401,E402
+import models.campaigns  # noqa: F401,E402
+import models.onboarding  # noqa: F401,E402
 
 metadata = SQLModel.metadata

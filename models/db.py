@@ -1,6 +1,8 @@
 """One engine per process, one session per request or job (never shared)."""
 from __future__ import annotations
 
+import threading
+import weakref
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -36,6 +38,24 @@ def make_engine(url: str, **kw) -> Engine:
     return create_engine(url, **kw)
 
 
+# SQLite has one writer at a time. Threads of one process that want to write queue on a lock here: a waiter
+# wakes as soon as the writer commits, instead of polling in SQLite's busy handler (sleeps of 1..100 ms, and a
+# poller can lose the race again and again: p99 time-to-200 of ~1 s under load; BENCHMARKS.md "Webhook").
+# Other processes still meet in SQLite's busy handler. Reentrant, and bounded by the busy timeout, so a nested
+# writer behaves as it did without the lock (SQLite then reports "database is locked").
+_SQLITE_WRITERS: "weakref.WeakKeyDictionary[Engine, threading.RLock]" = weakref.WeakKeyDictionary()
+_SQLITE_WRITERS_GUARD = threading.Lock()
+SQLITE_WRITER_WAIT_S = 30.0
+
+
+def _writer_lock(engine: Engine) -> threading.RLock:
+    lock = _SQLITE_WRITERS.get(engine)
+    if lock is None:
+        with _SQLITE_WRITERS_GUARD:
+            lock = _SQLITE_WRITERS.setdefault(engine, threading.RLock())
+    return lock
+
+
 @contextmanager
 def session_scope(engine: Engine, *, readonly: bool = False, immediate: bool = True) -> Iterator[Session]:
     """A session that commits on success and rolls back on error.
@@ -45,13 +65,19 @@ def session_scope(engine: Engine, *, readonly: bool = False, immediate: bool = T
     (the busy timeout does not apply to that upgrade). Pure reads pass `readonly=True`. PostgreSQL uses
     row locks (FOR UPDATE SKIP LOCKED where rows are claimed).
     """
-    with engine.connect() as conn:
-        if immediate and not readonly and engine.dialect.name == "sqlite":
-            conn.info["begin_sql"] = "BEGIN IMMEDIATE"
-        with Session(bind=conn, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+    lock = _writer_lock(engine) if immediate and not readonly and engine.dialect.name == "sqlite" else None
+    locked = lock.acquire(timeout=SQLITE_WRITER_WAIT_S) if lock is not None else False
+    try:
+        with engine.connect() as conn:
+            if lock is not None:
+                conn.info["begin_sql"] = "BEGIN IMMEDIATE"
+            with Session(bind=conn, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+    finally:
+        if locked:
+            lock.release()

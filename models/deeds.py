@@ -1,6 +1,7 @@
-"""Good deeds and their tamper-evident ledger."""
+"""Good deeds, their edit history and the tamper-evident ledger (see bot/ledger.py)."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Optional
 
@@ -12,28 +13,50 @@ from models.core import utcnow
 VIRTUES = ("sufficiency", "discipline", "honesty", "volunteer", "gratitude")
 
 
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
 class Deed(SQLModel, table=True):
     __table_args__ = (Index("ix_deed_bureau_date", "bureau_id", "deed_date"),
-                      Index("ix_deed_user_date", "user_id", "deed_date"))
+                      Index("ix_deed_user_date", "user_id", "deed_date"),
+                      Index("ix_deed_user_created", "user_id", "created_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id")
     bureau_id: Optional[int] = Field(default=None, foreign_key="bureau.id")  # bureau at the time
     virtue: str = Field(max_length=20)
     description: str = Field(sa_column=Column(Text, nullable=False))
     deed_date: date
-    photos: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    photos: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{path, sha256}]
     beneficiaries: Optional[int] = None
     hours: Optional[float] = None
     source: str = Field(default="chat", max_length=20)  # chat | campaign | pledge
     pledge_item_id: Optional[int] = None
     campaign_id: Optional[int] = None
+    # Mixed into the ledger's hashes of personal fields; blanked on PDPA erasure so old hashes
+    # can no longer be matched against guessed texts.
+    salt: str = Field(default_factory=new_salt, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: Optional[datetime] = None
+    erased_at: Optional[datetime] = None
+
+
+class DeedHistory(SQLModel, table=True):
+    """Every change to a deed after it was recorded: who, when, before and after (fields that changed)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    deed_id: int = Field(foreign_key="deed.id", index=True)
+    actor_user_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=20)  # edit | delete | erase
+    before: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    ledger_seq: Optional[int] = None
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class LedgerEntry(SQLModel, table=True):
-    """Append-only: code never updates or deletes these rows."""
+    """Append-only: code never updates or deletes these rows (bot/ledger.py also refuses it at flush)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)

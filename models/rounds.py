@@ -56,6 +56,8 @@ class RoundReport(SQLModel, table=True):
     version: int = 0
     status: str = Field(default="draft", max_length=12)  # draft | submitted
     late: bool = False
+    # {"items": {"<pledge item id>": {"done", "result", "problems", "photos": [...]}},
+    #  "cursor": {"i", "step"} (draft only: where the coordinator left off), "counts": {"<item id>": {...}}}
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     author_id: Optional[int] = Field(default=None, foreign_key="user.id")
     submitted_at: Optional[datetime] = None

@@ -3,6 +3,7 @@
 # layout bundled in Pillow's wheels loads at run time to shape Thai text (rich menu and chart images). Installs only what is missing; needs root (CI runs as root).
 set -euo pipefail
 need=()
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ldconfig -p 2>/dev/null | grep -q libfribidi || need+=(libfribidi0)

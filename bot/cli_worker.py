@@ -1,0 +1,201 @@
+"""CLI for the worker:
+
+    flask --app bot outbox [--last 20]                     pending / sent / dead counts and the last rows
+    flask --app bot digest --preview                        the weekly digest as plain text (same numbers)
+    flask --app bot quota                                   monthly limit, usage and this month's forecast
+    flask --app bot campaign create --title T --at "2026-12-01 09:00" --place P [--bureaus B1,B2] [--remind 3d,1h]
+    flask --app bot holidays add 2026-12-05 "<name>" | list | remove 2026-12-05
+    flask --app bot delegate set <coordinator line id> <deputy line id> | clear <coordinator line id>
+    flask --app bot staff-reminders on|off                  the gentler deadline reminder to staff
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.core import Bureau, OutboxMessage, User, utcnow
+from models.db import session_scope
+
+
+def _bot():
+    return current_app.extensions["bot"]
+
+
+def _session(readonly: bool = False):
+    return session_scope(_bot().engine, readonly=readonly)
+
+
+@click.command("outbox")
+@with_appcontext
+@click.option("--last", default=20, show_default=True)
+def outbox_cmd(last):
+    """Outbox rows by status, then the last N."""
+    with _session(readonly=True) as s:
+        for status, n, people in s.exec(select(OutboxMessage.status, func.count(), func.sum(
+                OutboxMessage.recipient_count)).group_by(OutboxMessage.status)):
+            click.echo(f"{status:8} rows={n} recipients={people or 0}")
+        for r in s.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(last)):
+            click.echo(f"#{r.id} {r.status:7} {r.key} to={r.recipient_count} attempts={r.attempts} "
+                       f"next={r.next_attempt_at:%Y-%m-%d %H:%M}Z {r.last_error or ''}")
+
+
+@click.command("digest")
+@with_appcontext
+@click.option("--preview", is_flag=True, help="print the digest as text (nothing is sent)")
+def digest_cmd(preview):
+    """Print the weekly digest (the Monday job sends it)."""
+    from messages_th.digest import preview_text
+    from scheduler.digest import compute
+    with _session(readonly=True) as s:
+        click.echo(preview_text(compute(s, utcnow())))
+
+
+@click.command("quota")
+@with_appcontext
+def quota_cmd():
+    """LINE monthly quota, usage and the forecast of this month's pushes."""
+    from scheduler.quota import forecast, limits
+    limit, used = limits(_bot().gateway)
+    with _session(readonly=True) as s:
+        f = forecast(s, utcnow())
+    click.echo(f"limit: {'unlimited' if limit is None else limit}\nused: {used}")
+    click.echo(f"forecast to {f['month_end']}: {f['total']} (pending {f['pending']}, reminders {f['reminders']}, "
+               f"campaigns {f['campaigns']})")
+    if limit is not None:
+        click.echo(f"left after forecast: {limit - used - f['total']}")
+
+
+def _offsets(value: str) -> list[int]:
+    out = []
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        m = re.fullmatch(r"(\d+)([dhm])", part)
+        if not m:
+            raise click.BadParameter(f"{part!r}: use e.g. 3d, 1h, 30m")
+        out.append(int(m[1]) * {"d": 1440, "h": 60, "m": 1}[m[2]])
+    return sorted(out, reverse=True)
+
+
+@click.group("campaign", cls=AppGroup)
+def campaign():
+    """Campaigns (the worker sends the invite)."""
+
+
+@campaign.command("create")
+@click.option("--title", required=True)
+@click.option("--at", "at", required=True, help='"YYYY-MM-DD HH:MM", Bangkok time')
+@click.option("--place", default="")
+@click.option("--description", default="")
+@click.option("--bureaus", default="", help="codes, comma-separated (default: every bureau)")
+@click.option("--remind", default="3d,1h", show_default=True)
+@click.option("--virtue", default="volunteer", show_default=True)
+def campaign_create(title, at, place, description, bureaus, remind, virtue):
+    from messages_th.dates import BKK
+    from models.campaigns import Campaign
+    try:
+        starts = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=BKK)
+    except ValueError as exc:
+        raise click.BadParameter("--at must be YYYY-MM-DD HH:MM") from exc
+    with _session() as s:
+        ids = None
+        if bureaus:
+            codes = [c.strip() for c in bureaus.split(",") if c.strip()]
+            found = dict(s.exec(select(Bureau.code, Bureau.id).where(Bureau.code.in_(codes))).all())
+            if set(codes) - set(found):
+                raise click.BadParameter(f"unknown bureaus: {sorted(set(codes) - set(found))}")
+            ids = sorted(found.values())
+        camp = Campaign(title=title, description=description, place=place, starts_at=starts, bureau_ids=ids,
+                        remind_minutes=_offsets(remind), virtue=virtue, status="confirmed", confirmed_at=utcnow())
+        s.add(camp)
+        s.flush()
+        click.echo(f"campaign {camp.id} created; the worker enqueues the invite on its next tick")
+
+
+@click.group("holidays", cls=AppGroup)
+def holidays():
+    """Public holidays: no non-urgent pushes on these days."""
+
+
+@holidays.command("add")
+@click.argument("day")
+@click.argument("name")
+def holidays_add(day, name):
+    from models.worker import Holiday
+    with _session() as s:
+        s.merge(Holiday(day=date.fromisoformat(day), name=name))
+    click.echo(f"holiday {day} {name}")
+
+
+@holidays.command("list")
+def holidays_list():
+    from models.worker import Holiday
+    with _session(readonly=True) as s:
+        for h in s.exec(select(Holiday).order_by(Holiday.day)):
+            click.echo(f"{h.day} {h.name}")
+
+
+@holidays.command("remove")
+@click.argument("day")
+def holidays_remove(day):
+    from models.worker import Holiday
+    with _session() as s:
+        row = s.get(Holiday, date.fromisoformat(day))
+        if row:
+            s.delete(row)
+    click.echo("removed" if row else "no such holiday")
+
+
+@click.group("delegate", cls=AppGroup)
+def delegate():
+    """A coordinator's deputy gets the deadline reminders instead."""
+
+
+def _user(s, line_id: str) -> User:
+    u = s.exec(select(User).where(User.line_user_id == line_id)).first()
+    if u is None:
+        raise click.BadParameter(f"no user {line_id}")
+    return u
+
+
+@delegate.command("set")
+@click.argument("coordinator")
+@click.argument("deputy")
+def delegate_set(coordinator, deputy):
+    from models.worker import Delegation
+    with _session() as s:
+        c, d = _user(s, coordinator), _user(s, deputy)
+        row = s.exec(select(Delegation).where(Delegation.coordinator_id == c.id)).first()
+        row = row or Delegation(coordinator_id=c.id, bureau_id=c.bureau_id, deputy_id=d.id)
+        row.deputy_id = d.id
+        s.add(row)
+    click.echo(f"{deputy} now gets {coordinator}'s reminders")
+
+
+@delegate.command("clear")
+@click.argument("coordinator")
+def delegate_clear(coordinator):
+    from models.worker import Delegation
+    with _session() as s:
+        for row in s.exec(select(Delegation).where(Delegation.coordinator_id == _user(s, coordinator).id)):
+            s.delete(row)
+    click.echo("delegation cleared")
+
+
+@click.command("staff-reminders")
+@with_appcontext
+@click.argument("state", type=click.Choice(["on", "off"]))
+def staff_reminders(state):
+    from models.worker import set_setting
+    with _session() as s:
+        set_setting(s, "staff_reminders", state == "on")
+    click.echo(f"staff reminders {state}")
+
+
+def register(app) -> None:
+    for cmd in (outbox_cmd, digest_cmd, quota_cmd, campaign, holidays, delegate, staff_reminders):
+        app.cli.add_command(cmd)

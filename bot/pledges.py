@@ -1,0 +1,144 @@
+"""The pledge "ปัญหาที่อยากแก้ / ความดีที่อยากทำ": one per bureau per FY plus the organization's (bureau None).
+
+Coordinators may edit their bureau's items until the FY's first round due date; then the pledge is locked
+unless an admin unlocks it. Counts the bot already knows pre-fill the round reports.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models.core import Bureau, User
+from models.deeds import Deed
+from models.rounds import Pledge, PledgeItem, Round
+
+CSV_COLUMNS = ("bureau_code", "problem", "good_deed", "virtue", "indicator", "target")
+ITEM_FIELDS = ("problem", "good_deed", "virtue", "indicator", "target")
+
+
+def item_dict(item: PledgeItem) -> dict:
+    """The plain dict messages_th builders take."""
+    return {"id": item.id, "position": item.position, **{f: getattr(item, f) for f in ITEM_FIELDS}}
+
+
+def progress_count(session: Session, user_id: int, item_id: int) -> int:
+    """A person's live progress reports (deeds) on an item."""
+    return int(session.exec(select(func.count()).select_from(Deed).where(
+        Deed.user_id == user_id, Deed.pledge_item_id == item_id, Deed.deleted_at.is_(None))).one())
+
+
+def get_pledge(session: Session, fy_be: int, bureau_id: int | None, create: bool = False) -> Pledge | None:
+    q = select(Pledge).where(Pledge.fy == fy_be)
+    q = q.where(Pledge.bureau_id.is_(None)) if bureau_id is None else q.where(Pledge.bureau_id == bureau_id)
+    pledge = session.exec(q).first()
+    if pledge is None and create:
+        pledge = Pledge(fy=fy_be, bureau_id=bureau_id)
+        session.add(pledge)
+        session.flush()
+    return pledge
+
+
+def items_of(session: Session, pledge: Pledge | None) -> list[PledgeItem]:
+    if pledge is None:
+        return []
+    return list(session.exec(select(PledgeItem).where(PledgeItem.pledge_id == pledge.id)
+                             .order_by(PledgeItem.position, PledgeItem.id)))
+
+
+def items_for(session: Session, fy_be: int, bureau_id: int | None) -> list[PledgeItem]:
+    return items_of(session, get_pledge(session, fy_be, bureau_id))
+
+
+def report_items(session: Session, fy_be: int, bureau_id: int) -> list[PledgeItem]:
+    """What a bureau reports on: its own items, or the organization's when it wrote none."""
+    return items_for(session, fy_be, bureau_id) or items_for(session, fy_be, None)
+
+
+def lock_date(session: Session, fy_be: int) -> date | None:
+    return session.exec(select(func.min(Round.due_date)).where(Round.fy == fy_be)).one()
+
+
+def is_locked(session: Session, fy_be: int, bureau_id: int | None, today: date) -> bool:
+    pledge = get_pledge(session, fy_be, bureau_id)
+    if pledge is not None and pledge.unlocked:
+        return False
+    first_due = lock_date(session, fy_be)
+    return first_due is not None and today > first_due
+
+
+def add_item(session: Session, fy_be: int, bureau_id: int | None, *, problem: str, good_deed: str, virtue: str,
+             indicator: str, target: str | None) -> PledgeItem:
+    pledge = get_pledge(session, fy_be, bureau_id, create=True)
+    position = len(items_of(session, pledge)) + 1
+    item = PledgeItem(pledge_id=pledge.id, position=position, problem=problem, good_deed=good_deed,
+                      virtue=virtue, indicator=indicator, target=target or None)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def unlock(session: Session, fy_be: int, bureau_id: int | None) -> Pledge:
+    pledge = get_pledge(session, fy_be, bureau_id, create=True)
+    pledge.unlocked = True
+    session.add(pledge)
+    session.flush()
+    return pledge
+
+
+def load_csv(session: Session, text: str, fy_be: int) -> int:
+    """Add the rows of a CSV (columns CSV_COLUMNS; empty bureau_code = organization). Errors name the line."""
+    from messages_th.virtues import BY_KEY, VIRTUES
+    by_name = {v.name: v.key for v in VIRTUES}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = set(CSV_COLUMNS) - set(reader.fieldnames or ())
+    if missing:
+        raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
+    count = 0
+    for line, row in enumerate(reader, start=2):
+        code = (row["bureau_code"] or "").strip()
+        bureau_id = None
+        if code:
+            bureau = session.exec(select(Bureau).where(Bureau.code == code)).first()
+            if bureau is None:
+                raise ValueError(f"line {line}: unknown bureau {code}")
+            bureau_id = bureau.id
+        virtue = (row["virtue"] or "").strip()
+        virtue = virtue if virtue in BY_KEY else by_name.get(virtue)
+        if virtue is None:
+            raise ValueError(f"line {line}: unknown virtue {row['virtue']!r}")
+        if not (row["problem"] or "").strip() or not (row["good_deed"] or "").strip():
+            raise ValueError(f"line {line}: problem and good_deed are required")
+        add_item(session, fy_be, bureau_id, problem=row["problem"].strip(), good_deed=row["good_deed"].strip(),
+                 virtue=virtue, indicator=(row["indicator"] or "").strip(), target=(row["target"] or "").strip())
+        count += 1
+    return count
+
+
+def prefill_counts(session: Session, rnd: Round, bureau_id: int, item: PledgeItem) -> dict:
+    """What the bot knows for an item in the round's period: deeds of its virtue by the bureau's staff,
+    personal progress reports on the item, campaign attendance (0 until a campaigns table exists)."""
+    period = (Deed.deed_date >= rnd.period_start, Deed.deed_date <= rnd.period_end, Deed.deleted_at.is_(None))
+    deeds = session.exec(select(func.count()).select_from(Deed).where(
+        Deed.bureau_id == bureau_id, Deed.virtue == item.virtue, *period)).one()
+    progress = session.exec(select(func.count()).select_from(Deed).join(User, User.id == Deed.user_id).where(
+        Deed.pledge_item_id == item.id, Deed.source == "pledge", User.bureau_id == bureau_id, *period)).one()
+    return {"deeds": int(deeds), "progress": int(progress), "attendance": campaign_attendance(session, rnd, bureau_id)}
+
+
+def campaign_attendance(session: Session, rnd: Round, bureau_id: int) -> int:
+    """Check-ins of the bureau's staff at campaigns held in the round's period (0 without the campaigns table)."""
+    try:
+        from models.campaigns import Campaign, CampaignResponse  # a colleague's module
+    except ImportError:
+        return 0
+    from messages_th.dates import end_of_day_bkk, start_of_day_bkk
+    return int(session.exec(select(func.count()).select_from(CampaignResponse)
+                            .join(Campaign, Campaign.id == CampaignResponse.campaign_id)
+                            .join(User, User.id == CampaignResponse.user_id).where(
+        User.bureau_id == bureau_id, CampaignResponse.checked_in_at.is_not(None),
+        Campaign.starts_at >= start_of_day_bkk(rnd.period_start),
+        Campaign.starts_at <= end_of_day_bkk(rnd.period_end))).one())

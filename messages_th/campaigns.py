@@ -1,0 +1,144 @@
+"""Thai texts for campaigns (กิจกรรม): the guided creation prompts, invite/reminder/check-in cards, results."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.postback import encode
+from messages_th.common import keyword_replies, pb, quick_reply, text
+from messages_th.dates import thai_datetime, to_bkk
+from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
+
+KW_CREATE = "สร้างกิจกรรม"
+KW_LIST = "กิจกรรม"
+KW_RESULTS = "ผลตอบรับกิจกรรม"
+KW_ALL = "ทุกสำนัก"
+KW_SOME = "บางสำนัก"
+ANSWER_TH = {"join": "เข้าร่วม", "decline": "ไม่สะดวก"}
+
+
+def deed_text(camp) -> str:
+    return f"เข้าร่วมกิจกรรม \"{camp.title}\""
+
+
+def ask_title() -> dict:
+    return text("สร้างกิจกรรมใหม่ 🎯\nขั้นที่ 1/5: พิมพ์ชื่อกิจกรรม (ไม่เกิน 200 ตัวอักษร)\nพิมพ์ \"ยกเลิก\" เพื่อออก")
+
+
+def ask_description() -> dict:
+    return text("ขั้นที่ 2/5: พิมพ์รายละเอียดกิจกรรมสั้น ๆ (หรือพิมพ์ \"-\" ถ้าไม่มี)")
+
+
+def ask_when(min_dt: datetime) -> dict:
+    start = to_bkk(min_dt).strftime("%Y-%m-%dT%H:%M")
+    action = {"type": "datetimepicker", "label": "เลือกวันเวลา", "data": encode("campaign.when"),
+              "mode": "datetime", "initial": start, "min": start}
+    return text("ขั้นที่ 3/5: เลือกวันและเวลาเริ่มกิจกรรม\n(หรือพิมพ์ เช่น 2026-12-01 09:00)",
+                quick_reply([("เลือกวันเวลา", action)]))
+
+
+def bad_when() -> dict:
+    return text("วันเวลาไม่ถูกต้อง หรือเป็นเวลาที่ผ่านมาแล้ว ลองเลือกใหม่อีกครั้งครับ")
+
+
+def ask_place() -> dict:
+    return text("ขั้นที่ 4/5: พิมพ์สถานที่ หรือลิงก์ประชุมออนไลน์")
+
+
+def ask_target() -> dict:
+    return text("ขั้นที่ 5/5: เชิญใครบ้าง?", keyword_replies(KW_ALL, KW_SOME))
+
+
+def ask_bureaus(codes: list[str]) -> dict:
+    return text("พิมพ์รหัสสำนักที่จะเชิญ คั่นด้วยจุลภาค เช่น " + ", ".join(codes[:3] or ["B1", "B2"]))
+
+
+def bad_bureaus(unknown: list[str]) -> dict:
+    return text("ไม่พบรหัสสำนัก: " + ", ".join(unknown) + "\nลองพิมพ์ใหม่อีกครั้งครับ")
+
+
+def _details(camp_like: dict) -> list[dict]:
+    rows = [txt(camp_like["title"], "lg", "bold"), kv_row("วันเวลา", thai_datetime(camp_like["starts_at"])),
+            kv_row("สถานที่", camp_like.get("place") or "-")]
+    if camp_like.get("description"):
+        rows.append(txt(camp_like["description"], "sm", color=MUTED))
+    return rows
+
+
+def confirm_card(draft: dict, starts_at: datetime, n_staff: int, target_th: str) -> dict:
+    body = _details({**draft, "starts_at": starts_at}) + [kv_row("ผู้รับเชิญ", f"{target_th} ({n_staff:,} คน)")]
+    footer = [button("ยืนยันส่งคำเชิญ", pb("ยืนยันส่งคำเชิญ", "campaign.confirm")),
+              button("ยกเลิก", {"type": "message", "text": "ยกเลิก"}, "secondary")]
+    return flex("ตรวจสอบกิจกรรมก่อนส่งคำเชิญ", bubble("ตรวจสอบก่อนส่ง", body, footer))
+
+
+def created(camp) -> dict:
+    return text(f"บันทึกกิจกรรม \"{camp.title}\" แล้ว ✅\nระบบจะส่งคำเชิญในช่วงเวลาทำการถัดไป\n"
+                f"พิมพ์ \"{KW_RESULTS}\" เพื่อดูผลตอบรับ", keyword_replies(KW_RESULTS))
+
+
+def _as_dict(camp) -> dict:
+    return {"title": camp.title, "starts_at": camp.starts_at, "place": camp.place, "description": camp.description}
+
+
+def invite_card(camp) -> dict:
+    footer = [button("เข้าร่วม", pb("เข้าร่วม", "campaign.answer", id=camp.id, ans="join")),
+              button("ไม่สะดวก", pb("ไม่สะดวก", "campaign.answer", id=camp.id, ans="decline"), "secondary")]
+    return flex(f"ขอเชิญร่วมกิจกรรม: {camp.title} {thai_datetime(camp.starts_at)}",
+                bubble("ขอเชิญร่วมกิจกรรม", _details(_as_dict(camp)), footer))
+
+
+def reminder_card(camp, now: datetime) -> dict:
+    left = camp.starts_at - now
+    when = f"อีก {left.days} วัน" if left >= timedelta(days=1) else f"อีก {max(1, left.seconds // 3600)} ชั่วโมง"
+    footer = [button("ไม่สะดวก", pb("ไม่สะดวก", "campaign.answer", id=camp.id, ans="decline"), "secondary")]
+    return flex(f"เตือนกิจกรรม {camp.title} ({when})", bubble(f"เตือนกิจกรรม ({when})", _details(_as_dict(camp)),
+                                                             footer))
+
+
+def checkin_card(camp) -> dict:
+    footer = [button("เช็กอินเข้าร่วม", pb("เช็กอินเข้าร่วม", "campaign.checkin", id=camp.id))]
+    body = _details(_as_dict(camp)) + [txt("แตะปุ่มเพื่อบันทึกเป็นความดี (ภายใน 1 วันหลังเริ่มกิจกรรม)", "sm",
+                                           color=MUTED)]
+    return flex(f"เช็กอินกิจกรรม {camp.title}", bubble("เช็กอินกิจกรรม", body, footer))
+
+
+def answered(camp, answer: str, changed: bool) -> dict:
+    note = "" if changed else " (บันทึกไว้แล้ว)"
+    if answer == "join":
+        return text(f"ขอบคุณครับ บันทึกว่า \"เข้าร่วม\" กิจกรรม {camp.title} แล้ว{note} 🙌")
+    return text(f"รับทราบครับ บันทึกว่า \"ไม่สะดวก\" สำหรับกิจกรรม {camp.title}{note}")
+
+
+CHECKIN_TH = {
+    "ok": "เช็กอินเรียบร้อย ✅ บันทึกเป็นความดีให้แล้วครับ",
+    "already": "คุณเช็กอินกิจกรรมนี้ไปแล้วครับ",
+    "early": "ยังไม่ถึงเวลากิจกรรม เช็กอินได้ตั้งแต่เวลาเริ่มครับ",
+    "closed": "หมดเวลาเช็กอินกิจกรรมนี้แล้วครับ",
+    "not_target": "กิจกรรมนี้ไม่ได้เชิญสำนักของคุณครับ",
+}
+
+
+def checked_in(status: str) -> dict:
+    return text(CHECKIN_TH[status])
+
+
+def not_found() -> dict:
+    return text("ไม่พบกิจกรรมนี้ หรือกิจกรรมถูกยกเลิกแล้วครับ")
+
+
+def list_open(camps: list) -> dict:
+    if not camps:
+        return text("ตอนนี้ยังไม่มีกิจกรรมที่เปิดรับครับ")
+    bubbles = [invite_card(c)["contents"] for c in camps[:12]]
+    return flex("กิจกรรมที่เปิดรับ", carousel(bubbles))
+
+
+def results(rows: list[tuple[str, datetime, int, int, int, int]]) -> dict:
+    """rows: (title, starts_at, invited, join, decline, checked in)."""
+    if not rows:
+        return text("คุณยังไม่มีกิจกรรมที่สร้างไว้ครับ")
+    lines = ["ผลตอบรับกิจกรรม 📋"]
+    for title, at, invited, join, decline, checked in rows:
+        lines.append(f"• {title} ({thai_datetime(at)})\n  เชิญ {invited:,} | เข้าร่วม {join:,} | ไม่สะดวก {decline:,}"
+                     f" | ยังไม่ตอบ {max(invited - join - decline, 0):,} | เช็กอิน {checked:,}")
+    return text("\n".join(lines))

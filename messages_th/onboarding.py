@@ -1,0 +1,203 @@
+"""Thai texts of onboarding (welcome, PDPA consent, registration), the profile and the privacy corner."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from messages_th.common import (CANCEL_WORD, MENU_WORD, REGISTER_WORD, clip, keyword_replies, msg_action, pb,
+                                quick_reply, text)
+from messages_th.dates import thai_date, thai_datetime
+from messages_th.flex import MUTED, bubble, button, flex, kv_row, separator, txt
+
+CONSENT_WORD, APPROVAL_WORD = "ยินยอม", "ขออนุมัติจากผู้ดูแล"
+REGISTER_WORDS = (REGISTER_WORD, CONSENT_WORD, "register")
+HINTS = {"code": "รหัสเชิญของสำนัก (พิมพ์เป็นข้อความ)", "bureau": "ชื่อหรือรหัสย่อของสำนัก",
+         "name": "ชื่อ-นามสกุล (พิมพ์เป็นข้อความ)", "position": "ตำแหน่ง (พิมพ์เป็นข้อความ)",
+         "confirm": "การแตะปุ่ม \"ยืนยัน\" หรือ \"แก้ไข\"", "new": "ข้อความใหม่ (พิมพ์เป็นข้อความ)"}
+FIELD_TH = {"name": "ชื่อ", "position": "ตำแหน่ง"}
+PROFILE_WORDS, EXPORT_WORD, ERASE_WORD = ("ข้อมูลส่วนตัว", "โปรไฟล์"), "ข้อมูลของฉัน", "ลบข้อมูลของฉัน"
+PDPA = (("ข้อมูลที่เก็บ", "LINE user ID, ชื่อที่แสดงใน LINE, ชื่อ-นามสกุล, ตำแหน่ง, สำนัก, บันทึกความดีและรูปภาพ, "
+         "รายงานที่ส่งผ่านบอท"),
+        ("เพื่อ", "ยืนยันว่าเป็นบุคลากรของสำนักงาน บันทึกความดี รายงานผลตามแผนคุณธรรม และส่งการแจ้งเตือน"),
+        ("ผู้ที่เห็นข้อมูล", "ตัวท่าน ผู้ประสานงานของสำนัก คณะกรรมการจริยธรรม และผู้ดูแลระบบ ตามหน้าที่เท่านั้น"),
+        ("การลบข้อมูล", f"พิมพ์ \"{ERASE_WORD}\" ได้ทุกเมื่อ หรือ \"{EXPORT_WORD}\" เพื่อดูทุกอย่างที่เราเก็บไว้"))
+
+
+def welcome() -> dict:
+    return text("สวัสดีครับ 🙏 ยินดีต้อนรับสู่บอทแผนส่งเสริมคุณธรรม จริยธรรม และความโปร่งใสของสำนักงาน\n"
+                "ใช้บันทึกความดีที่ทำ รายงาน \"ปัญหาที่อยากแก้ / ความดีที่อยากทำ\" รับแจ้งเตือนกำหนดส่งรายงาน "
+                "และอ่านหลักคุณธรรมได้จากโทรศัพท์")
+
+
+def consent_card() -> dict:
+    body = [txt("ตามพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒ (PDPA) ขอความยินยอมก่อนเก็บข้อมูลครับ", "sm")]
+    for head, detail in PDPA:
+        body += [separator("sm"), txt(head, "xs", "bold", MUTED), txt(detail, "sm")]
+    card = bubble("🔒 ขอความยินยอม (PDPA)", body,
+                  [button("ยินยอม", pb("ยินยอม", "consent.yes", display_text="ยินยอม")),
+                   button("ไม่ยินยอม", pb("ไม่ยินยอม", "consent.no", display_text="ไม่ยินยอม"), "secondary")])
+    alt = "ขอความยินยอมเก็บข้อมูลส่วนบุคคล (PDPA): " + " ".join(f"{h}: {d}" for h, d in PDPA)
+    return flex(alt, card, quick_reply([("อ่านหลักคุณธรรม", pb("อ่านหลักคุณธรรม", "ref.menu"))]))
+
+
+def refused() -> dict:
+    return text("รับทราบครับ ระบบจะไม่เก็บข้อมูลส่วนบุคคลของท่าน (บันทึกไว้เพียงว่าไม่ยินยอม)\n"
+                f"ยังอ่านหลักคุณธรรมได้ และหากเปลี่ยนใจ พิมพ์ \"{CONSENT_WORD}\" หรือ \"{REGISTER_WORD}\" ได้ทุกเมื่อ",
+                keyword_replies(CONSENT_WORD, "อ่านหลักคุณธรรม"))
+
+
+def welcome_back(name: str | None) -> dict:
+    return text(f"ยินดีต้อนรับกลับครับ คุณ{clip(name or '', 60)} 🙏 ข้อมูลเดิมของท่านยังอยู่ครบ ใช้งานต่อได้เลย",
+                keyword_replies(MENU_WORD))
+
+
+def already_registered() -> dict:
+    return text("ท่านลงทะเบียนไว้แล้วครับ พิมพ์ \"ข้อมูลส่วนตัว\" เพื่อดูหรือแก้ไขข้อมูล", keyword_replies(MENU_WORD))
+
+
+def pending_note() -> dict:
+    return text("คำขอลงทะเบียนของท่านรอผู้ดูแลระบบอนุมัติอยู่ครับ จะแจ้งให้ทราบทันทีที่อนุมัติ\n"
+                f"หากได้รับรหัสเชิญแล้ว พิมพ์ \"{REGISTER_WORD}\" เพื่อใช้รหัสแทนได้")
+
+
+def ask_code() -> dict:
+    return text("กรุณาพิมพ์รหัสเชิญของสำนัก (ขอได้จากผู้ประสานงานของสำนัก)\n"
+                f"หากยังไม่มีรหัส แตะ \"{APPROVAL_WORD}\" เพื่อส่งคำขอให้ผู้ดูแลระบบอนุมัติ",
+                keyword_replies(APPROVAL_WORD, CANCEL_WORD))
+
+
+def wrong_code(left: int) -> dict:
+    return text(f"รหัสเชิญไม่ถูกต้อง หมดอายุ หรือถูกยกเลิกแล้วครับ ลองพิมพ์ใหม่ได้อีก {left} ครั้ง\n"
+                "(ตรวจตัวอักษรให้ครบ ไม่ต้องสนใจตัวพิมพ์เล็ก/ใหญ่)", keyword_replies(APPROVAL_WORD, CANCEL_WORD))
+
+
+def locked(until: datetime) -> dict:
+    return text("ใส่รหัสเชิญผิดหลายครั้งเกินไป ระบบจึงพักการลงทะเบียนด้วยรหัสไว้ชั่วคราว 🔒\n"
+                f"ลองใหม่ได้หลัง {thai_datetime(until)} หรือแตะ \"{APPROVAL_WORD}\" เพื่อขอให้ผู้ดูแลอนุมัติ",
+                keyword_replies(APPROVAL_WORD))
+
+
+def ask_bureau(bureaus: list[tuple[int, str]]) -> dict:
+    items = [(clip(name, 20), pb(clip(name, 20), "reg.bureau", display_text=name, id=bid))
+             for bid, name in bureaus[:12]]
+    return text("ท่านสังกัดสำนักใดครับ แตะเลือก หรือพิมพ์ชื่อ/รหัสย่อของสำนัก",
+                quick_reply(items) if items else None)
+
+
+def bureau_unknown() -> dict:
+    return text("ไม่พบสำนักนี้ครับ ลองพิมพ์ชื่อเต็มหรือรหัสย่อของสำนักอีกครั้ง หรือพิมพ์ \"ยกเลิก\"")
+
+
+def ask_name(prefill: str | None) -> dict:
+    qr = quick_reply([(clip(prefill, 20), msg_action(clip(prefill, 20), clip(prefill, 200)))]) if prefill else None
+    hint = f"\nแตะ \"{clip(prefill, 40)}\" เพื่อใช้ชื่อตาม LINE หรือพิมพ์ชื่ออื่น" if prefill else ""
+    return text("กรุณาพิมพ์ชื่อ-นามสกุลจริงของท่านครับ" + hint, qr)
+
+
+def ask_position() -> dict:
+    return text("ตำแหน่งของท่านคืออะไรครับ (เช่น นักวิเคราะห์นโยบายและแผนชำนาญการ)")
+
+
+def bad_value(field: str) -> dict:
+    return text(f"{FIELD_TH.get(field, field)}ต้องเป็นข้อความ ยาวไม่เกิน 200 ตัวอักษรครับ ลองพิมพ์ใหม่อีกครั้ง")
+
+
+def confirm_card(name: str, position: str, bureau: str, approval: bool) -> dict:
+    head = "ตรวจสอบข้อมูลก่อนส่งคำขอ" if approval else "ตรวจสอบข้อมูลก่อนลงทะเบียน"
+    card = bubble(head, [kv_row("ชื่อ", name), kv_row("ตำแหน่ง", position), kv_row("สำนัก", bureau)],
+                  [button("ยืนยัน", pb("ยืนยัน", "reg.confirm", display_text="ยืนยัน")),
+                   button("แก้ไข", pb("แก้ไข", "reg.edit", display_text="แก้ไข"), "secondary")])
+    return flex(f"{head}: {name} / {position} / {bureau}", card)
+
+
+def registered(name: str, bureau: str) -> dict:
+    return text(f"ลงทะเบียนเรียบร้อยครับ 🎉 คุณ{clip(name, 80)} ({clip(bureau, 80)})\n"
+                "เมนูด้านล่างจอเปลี่ยนเป็นเมนูบุคลากรแล้ว หรือพิมพ์ \"เมนู\" ได้ทุกเมื่อ")
+
+
+def code_gone() -> dict:
+    return text("รหัสเชิญนี้เพิ่งหมดอายุหรือถูกใช้ครบจำนวนแล้วครับ กรุณาขอรหัสใหม่ แล้วพิมพ์ \"ลงทะเบียน\"")
+
+
+def request_sent() -> dict:
+    return text("ส่งคำขอให้ผู้ดูแลระบบแล้วครับ 🙏 เมื่ออนุมัติแล้วจะแจ้งให้ทราบทางแชตนี้")
+
+
+def approved_push() -> dict:
+    return text("ผู้ดูแลระบบอนุมัติการลงทะเบียนของท่านแล้วครับ 🎉 พิมพ์ \"เมนู\" เพื่อเริ่มใช้งาน",
+                keyword_replies(MENU_WORD))
+
+
+def rejected_push() -> dict:
+    return text("คำขอลงทะเบียนของท่านไม่ได้รับการอนุมัติครับ หากเป็นบุคลากรของสำนักงาน "
+                "กรุณาขอรหัสเชิญจากผู้ประสานงานของสำนัก แล้วพิมพ์ \"ลงทะเบียน\"")
+
+
+# ---- profile --------------------------------------------------------------------------------
+
+def profile_card(name: str, position: str, bureau: str, roles: list[str]) -> dict:
+    edits = (("แก้ชื่อ", "name"), ("แก้ตำแหน่ง", "position"), ("ย้ายสำนัก", "bureau"))
+    card = bubble("👤 ข้อมูลส่วนตัว", [kv_row("ชื่อ", name or "-"), kv_row("ตำแหน่ง", position or "-"),
+                                       kv_row("สำนัก", bureau or "-"), kv_row("บทบาท", ", ".join(roles))],
+                  [button(label, pb(label, "profile.edit", display_text=label, field=f), "secondary")
+                   for label, f in edits])
+    return flex(f"ข้อมูลส่วนตัว: {name} / {position} / {bureau}", card)
+
+
+def ask_new(field: str) -> dict:
+    if field == "bureau":
+        return text("การย้ายสำนักต้องใช้รหัสเชิญของสำนักใหม่ครับ (หรือให้ผู้ดูแลระบบเปลี่ยนให้)\n"
+                    "กรุณาพิมพ์รหัสเชิญของสำนักใหม่", keyword_replies(CANCEL_WORD))
+    return text("พิมพ์ชื่อ-นามสกุลใหม่ครับ" if field == "name" else "พิมพ์ตำแหน่งใหม่ครับ",
+                keyword_replies(CANCEL_WORD))
+
+
+def profile_saved() -> dict:
+    return text("บันทึกการแก้ไขแล้วครับ ✅ พิมพ์ \"ข้อมูลส่วนตัว\" เพื่อดูอีกครั้ง")
+
+
+# ---- privacy --------------------------------------------------------------------------------
+
+EXPORT_FIELDS = (("line_user_id", "LINE user ID"), ("display_name", "ชื่อใน LINE"), ("full_name", "ชื่อ-นามสกุล"),
+                 ("position", "ตำแหน่ง"), ("bureau", "สำนัก"), ("status", "สถานะ"), ("consent_at", "ให้ความยินยอมเมื่อ"))
+
+
+def export_messages(profile: dict, roles: list[str], counts: list[tuple[str, int]],
+                    deeds: list[str], limit: int = 4500) -> list[dict]:
+    """Everything held about the user, as at most 5 texts; a long deed list is cut with a summary line."""
+    head = ["📄 ข้อมูลของท่านที่ระบบเก็บไว้", *(f"• {label}: {profile.get(key) or '-'}" for key, label in EXPORT_FIELDS),
+            "• บทบาท: " + (", ".join(roles) or "-")]
+    total = sum(n for _, n in counts)
+    head += [f"\nบันทึกความดีทั้งหมด {total} รายการ", *(f"• {v}: {n}" for v, n in counts)]
+    out, cur = [text("\n".join(head))], []
+    for i, line in enumerate(deeds):
+        if sum(len(x) + 1 for x in cur) + len(line) > limit:
+            if len(out) == 4:
+                cur.append(f"… และอีก {len(deeds) - i} รายการ (แสดงเฉพาะล่าสุด)")
+                break
+            out.append(text("\n".join(cur)))
+            cur = []
+        cur.append(clip(line, 400))
+    if cur:
+        out.append(text("\n".join(cur)))
+    return out[:5]
+
+
+def deed_line(d, virtue: str, description: str, photos: int) -> str:
+    return f"{thai_date(d)} [{virtue}] {clip(description, 300)}" + (f" (รูป {photos})" if photos else "")
+
+
+def erase_confirm() -> dict:
+    card = bubble("⚠️ ลบข้อมูลส่วนบุคคล", [txt("ระบบจะลบชื่อ ตำแหน่ง บทบาท และรายละเอียด/รูปของบันทึกความดีของท่าน "
+                                                "เหลือเพียงจำนวนรวมแบบไม่ระบุตัวตน ลบแล้วกู้คืนไม่ได้", "sm")],
+                  [button("ยืนยันลบข้อมูล", pb("ยืนยันลบข้อมูล", "privacy.erase", display_text="ยืนยันลบข้อมูล"),
+                          color="#B91C1C"),
+                   button("ไม่ลบ", pb("ไม่ลบ", "privacy.keep", display_text="ไม่ลบ"), "secondary")])
+    return flex("ยืนยันการลบข้อมูลส่วนบุคคล (ลบแล้วกู้คืนไม่ได้)", card)
+
+
+def erased() -> dict:
+    return text("ลบข้อมูลส่วนบุคคลของท่านเรียบร้อยแล้วครับ 🙏 หากต้องการใช้งานอีก พิมพ์ \"ลงทะเบียน\" เพื่อเริ่มใหม่")
+
+
+def erase_kept() -> dict:
+    return text("ไม่ได้ลบข้อมูลครับ ข้อมูลของท่านยังอยู่ครบ")

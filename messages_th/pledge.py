@@ -1,0 +1,132 @@
+"""Thai texts for the pledge "ปัญหาที่อยากแก้ / ความดีที่อยากทำ": viewing, writing items, personal progress.
+
+Items are passed as plain dicts: id, position, problem, good_deed, virtue, indicator, target.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from messages_th import flex as fx
+from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, keyword_replies, msg_action, pb,
+                                quick_reply, text)
+from messages_th.dates import thai_date
+from messages_th.virtues import VIRTUES, get, name_th
+
+VIEW_WORD = "พันธะของสำนัก"
+VIEW_ALIASES = ("พันธะของเรา", "รายงานพันธะ")
+EDIT_WORD = "เขียนพันธะ"
+SKIP_WORD = "ข้าม"
+NONE_WORD = "ไม่มี"
+
+HINT_PROBLEM = "ข้อความ \"ปัญหาที่อยากแก้\" ของสำนัก"
+HINT_GOOD_DEED = "ข้อความ \"ความดีที่อยากทำ\""
+HINT_VIRTUE = "การเลือกคุณธรรมเป้าหมายจากปุ่มด้านล่าง"
+HINT_INDICATOR = "ตัวชี้วัด เช่น จำนวนบุคลากรที่เข้าร่วม"
+HINT_TARGET = "ค่าเป้าหมาย เช่น ร้อยละ 80 หรือพิมพ์ \"ไม่มี\""
+HINT_CONFIRM = "การกดปุ่ม \"บันทึก\" หรือพิมพ์ \"ยกเลิก\""
+HINT_PROGRESS = "ข้อความสั้น ๆ เล่าว่าทำอะไรไปแล้ว"
+HINT_PHOTO = "รูปภาพประกอบ 1 รูป หรือพิมพ์ \"ข้าม\""
+
+
+def _cancel_qr() -> dict:
+    return keyword_replies(CANCEL_WORD)
+
+
+def _item_rows(item: dict) -> list[dict]:
+    return [fx.kv_row("ปัญหาที่อยากแก้", item["problem"]), fx.kv_row("ความดีที่อยากทำ", item["good_deed"]),
+            fx.kv_row("คุณธรรม", get(item["virtue"]).label if item["virtue"] in {v.key for v in VIRTUES}
+                      else item["virtue"]),
+            fx.kv_row("ตัวชี้วัด", item.get("indicator") or "-"), fx.kv_row("ค่าเป้าหมาย", item.get("target") or "-")]
+
+
+def pledge_view(owner: str, fy_be: int, items: list[dict], *, can_edit: bool = False,
+                edit_params: dict | None = None) -> dict:
+    """A carousel, one bubble per item (≤ 12), each with "รายงานความคืบหน้า"."""
+    bubbles = []
+    for item in items[:12]:
+        footer = [fx.button("รายงานความคืบหน้า", pb("รายงานความคืบหน้า", "pledge.progress", i=item["id"]))]
+        bubbles.append(fx.bubble(f"ข้อ {item['position']} · {owner}"[:60], _item_rows(item), footer, size="kilo"))
+    qr = keyword_replies(EDIT_WORD) if can_edit else None
+    return fx.flex(f"พันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ปีงบประมาณ {fy_be} ({owner})",
+                   fx.carousel(bubbles), qr)
+
+
+def no_pledge(owner: str, fy_be: int, can_edit: bool) -> dict:
+    tail = "\nพิมพ์ \"เขียนพันธะ\" เพื่อเริ่มเขียนได้เลยครับ" if can_edit else "\nโปรดสอบถามผู้ประสานงานของสำนักครับ"
+    return text(f"{owner} ยังไม่มีพันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ของปีงบประมาณ {fy_be}" + tail,
+                keyword_replies(EDIT_WORD) if can_edit else None)
+
+
+def ask_problem(owner: str, n: int) -> dict:
+    return text(f"เขียนพันธะของ{owner} ข้อที่ {n} (1/5)\n\nปัญหาที่อยากแก้ คืออะไรครับ?\n"
+                "💡 เช่น \"บุคลากรมาประชุมไม่ตรงเวลา\" หรือ \"ใช้กระดาษสิ้นเปลือง\"", _cancel_qr())
+
+
+def ask_good_deed(problem: str) -> dict:
+    return text(f"ปัญหา: {problem}\n\n(2/5) ความดีที่อยากทำ เพื่อแก้ปัญหานี้คืออะไรครับ?\n"
+                "💡 เช่น \"ร่วมกันเข้าประชุมตรงเวลา\"", _cancel_qr())
+
+
+def ask_virtue() -> dict:
+    items = [(v.label, pb(v.label, "pledge.virtue", virtue=v.key)) for v in VIRTUES] + [(CANCEL_WORD,
+                                                                                   msg_action(CANCEL_WORD, CANCEL_WORD))]
+    return text("(3/5) ความดีนี้ส่งเสริมคุณธรรมเป้าหมายข้อใดครับ?\n💡 เลือกข้อที่ตรงที่สุดเพียงข้อเดียว",
+                quick_reply(items))
+
+
+def ask_indicator(virtue: str) -> dict:
+    return text(f"คุณธรรม: {name_th(virtue)}\n\n(4/5) ตัวชี้วัดคืออะไรครับ?\n"
+                "💡 เช่น \"จำนวนบุคลากรที่เข้าร่วมกิจกรรม\"", _cancel_qr())
+
+
+def ask_target() -> dict:
+    return text("(5/5) ค่าเป้าหมายของตัวชี้วัดคือเท่าไรครับ?\n💡 เช่น \"ร้อยละ 80 ของบุคลากรเข้าร่วม\" "
+                "หรือพิมพ์ \"ไม่มี\"", keyword_replies(NONE_WORD, CANCEL_WORD))
+
+
+def confirm_item(item: dict) -> dict:
+    footer = [fx.button("บันทึก", pb("บันทึก", "pledge.save")),
+              fx.button("ยกเลิก", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
+    return fx.flex("ตรวจสอบพันธะก่อนบันทึก", fx.bubble("ตรวจสอบก่อนบันทึก", _item_rows(item), footer))
+
+
+def item_saved(n: int) -> dict:
+    return text(f"บันทึกพันธะข้อที่ {n} เรียบร้อยแล้วครับ ✅\nพิมพ์ \"เขียนพันธะ\" เพื่อเพิ่มข้อถัดไป "
+                "หรือ \"พันธะของสำนัก\" เพื่อดูทั้งหมด", keyword_replies(EDIT_WORD, VIEW_WORD))
+
+
+def locked(first_due: date | None) -> dict:
+    when = f"หลังวันที่ {thai_date(first_due)} " if first_due else ""
+    return text(f"พันธะของปีงบประมาณนี้ปิดการแก้ไขแล้ว{when}(กำหนดส่งรายงานรอบแรก)\n"
+                "หากจำเป็นต้องแก้ไข โปรดติดต่อผู้ดูแลระบบเพื่อเปิดการแก้ไขครับ")
+
+
+def no_bureau() -> dict:
+    return text("บัญชีของคุณยังไม่ได้ผูกกับสำนักใดครับ โปรดติดต่อผู้ดูแลระบบ")
+
+
+def ask_progress(item: dict) -> dict:
+    return text(f"รายงานความคืบหน้า: {item['good_deed']}\n\nเล่าสั้น ๆ ว่าคุณทำอะไรไปแล้วครับ\n"
+                "💡 เช่น \"เข้าประชุมตรงเวลาทุกครั้งในสัปดาห์นี้\"", _cancel_qr())
+
+
+def ask_progress_photo() -> dict:
+    items = [("ถ่ายรูป", camera_action()), ("เลือกรูป", camera_roll_action()),
+             (SKIP_WORD, msg_action(SKIP_WORD, SKIP_WORD)), (CANCEL_WORD, msg_action(CANCEL_WORD, CANCEL_WORD))]
+    return text("มีรูปประกอบไหมครับ? ส่งรูป 1 รูป หรือพิมพ์ \"ข้าม\"", quick_reply(items))
+
+
+def progress_saved(virtue: str, total: int) -> dict:
+    return text(f"บันทึกความคืบหน้าเรียบร้อยแล้วครับ 🙏\nนับเป็นความดีด้าน{name_th(virtue)} 1 ครั้ง "
+                f"(รายงานความคืบหน้าข้อนี้ของคุณรวม {total} ครั้ง)", keyword_replies(VIEW_WORD))
+
+
+def photo_failed() -> dict:
+    return text("ขออภัยครับ ดึงรูปไม่สำเร็จ ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"ข้าม\"", keyword_replies(SKIP_WORD))
+
+
+ORG_OWNER = "สำนักงาน (ทั้งองค์กร)"
+
+
+def owner_name(bureau_name: str | None) -> str:
+    return bureau_name or ORG_OWNER

@@ -1,0 +1,153 @@
+"""Thai texts for a bureau's round report (per pledge item: what was done, result, problems, photos) and the
+report-status views. Items are plain dicts (see messages_th.pledge); answers are dicts done/result/problems/photos.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from messages_th import flex as fx
+from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, keyword_replies, msg_action, pb,
+                                quick_reply, text)
+from messages_th.dates import days_left_text, thai_date, thai_datetime
+from messages_th.rounds import short_label, status_th
+from messages_th.virtues import name_th
+
+REPORT_WORD = "ส่งรายงาน"
+STATUS_WORD = "สถานะรายงาน"
+KEEP_WORD = "คงเดิม"
+DONE_WORD = "เสร็จ"
+NONE_WORD = "ไม่มี"
+MAX_PHOTOS = 10
+
+HINT_DONE = "ข้อความเล่าสิ่งที่สำนักได้ทำในรอบนี้"
+HINT_RESULT = "ผลการดำเนินงานเทียบกับตัวชี้วัด"
+HINT_PROBLEMS = "ปัญหาอุปสรรคที่พบ หรือพิมพ์ \"ไม่มี\""
+HINT_PHOTOS = "รูปหลักฐาน หรือพิมพ์ \"เสร็จ\""
+HINT_CONFIRM = "การกดปุ่ม \"ยืนยันส่งรายงาน\" หรือพิมพ์ \"ยกเลิก\""
+
+
+def _qr(current: str | None, *extra: str) -> dict:
+    return keyword_replies(*((KEEP_WORD,) if current else ()), *extra, CANCEL_WORD)
+
+
+def pick_round(rounds: list[tuple[str, str, int, date, str]], bureau_id: int) -> dict:
+    """rounds: (code, key, fy, due, status), the default (nearest due) first."""
+    lines = ["เลือกรอบรายงานที่จะส่งครับ (รอบแรกคือรอบที่ใกล้กำหนดส่งที่สุด)"]
+    lines += [f"• {short_label(k, fy)}: ส่งภายใน {thai_date(due)} · {status_th(st)}" for _, k, fy, due, st in rounds]
+    items = [(short_label(k, fy), pb(short_label(k, fy), "report.round", r=code, b=bureau_id))
+             for code, k, fy, _, _ in rounds[:12]]
+    return text("\n".join(lines), quick_reply(items + [(CANCEL_WORD, msg_action(CANCEL_WORD, CANCEL_WORD))]))
+
+
+def no_open_round() -> dict:
+    return text("ขณะนี้ไม่มีรอบรายงานที่เปิดรับครับ\nพิมพ์ \"สถานะรายงาน\" เพื่อดูรอบทั้งหมด",
+                keyword_replies(STATUS_WORD))
+
+
+def no_items(fy_be: int) -> dict:
+    return text(f"ยังไม่มีพันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ของปีงบประมาณ {fy_be} ให้รายงานครับ\n"
+                "พิมพ์ \"เขียนพันธะ\" เพื่อเขียนก่อน", keyword_replies("เขียนพันธะ"))
+
+
+def resumed(title: str, n: int, total: int) -> dict:
+    return text(f"มีร่าง{title}ที่ทำค้างไว้ครับ 📝 ทำต่อจากข้อที่ {n} จาก {total} ได้เลย")
+
+
+def ask_done(title: str, n: int, total: int, item: dict, counts: dict, current: str | None) -> dict:
+    known = (f"ข้อมูลที่ระบบมีในรอบนี้: ความดีด้าน{name_th(item['virtue'])} {counts.get('deeds', 0)} ครั้ง · "
+             f"รายงานความคืบหน้า {counts.get('progress', 0)} ครั้ง · ผู้เข้าร่วมกิจกรรม {counts.get('attendance', 0)} คน")
+    cur = f"\n\nคำตอบเดิม: {current}\nพิมพ์ \"คงเดิม\" เพื่อใช้คำตอบเดิม" if current else ""
+    return text(f"{title}\nข้อ {n}/{total}: {item['good_deed']}\nตัวชี้วัด: {item.get('indicator') or '-'} "
+                f"(เป้าหมาย {item.get('target') or '-'})\n{known}\n\n(1/4) ในรอบนี้สำนักได้ทำอะไรไปแล้วครับ?\n"
+                f"💡 เช่น \"จัดกิจกรรม 2 ครั้ง มีผู้เข้าร่วม 45 คน\"{cur}", _qr(current))
+
+
+def ask_result(current: str | None) -> dict:
+    cur = f"\n\nคำตอบเดิม: {current}" if current else ""
+    return text("(2/4) ผลเทียบกับตัวชี้วัดเป็นอย่างไรครับ?\n💡 เช่น \"ร้อยละ 85 ของบุคลากรเข้าร่วม (บรรลุเป้าหมาย)\""
+                + cur, _qr(current))
+
+
+def ask_problems(current: str | None) -> dict:
+    cur = f"\n\nคำตอบเดิม: {current}" if current else ""
+    return text("(3/4) พบปัญหาหรืออุปสรรคอะไรบ้างครับ? ถ้าไม่มีพิมพ์ \"ไม่มี\"" + cur, _qr(current, NONE_WORD))
+
+
+def ask_photos(count: int) -> dict:
+    items = [("ถ่ายรูป", camera_action()), ("เลือกรูป", camera_roll_action()),
+             (DONE_WORD, msg_action(DONE_WORD, DONE_WORD)), (CANCEL_WORD, msg_action(CANCEL_WORD, CANCEL_WORD))]
+    have = f" (มีแล้ว {count} รูป)" if count else ""
+    return text(f"(4/4) ส่งรูปหลักฐานได้ครับ (ไม่บังคับ){have}\nส่งครบแล้วพิมพ์ \"เสร็จ\"", quick_reply(items))
+
+
+def photo_added(count: int) -> dict:
+    return text(f"รับรูปแล้วครับ ({count} รูป) ส่งเพิ่มได้ หรือพิมพ์ \"เสร็จ\"", keyword_replies(DONE_WORD))
+
+
+def photos_full() -> dict:
+    return text(f"ข้อนี้มีรูปหลักฐานครบ {MAX_PHOTOS} รูปแล้วครับ พิมพ์ \"เสร็จ\" เพื่อไปต่อ", keyword_replies(DONE_WORD))
+
+
+def photo_failed() -> dict:
+    return text("ขออภัยครับ ดึงรูปไม่สำเร็จ ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"เสร็จ\"", keyword_replies(DONE_WORD))
+
+
+def summary(title: str, bureau: str, due: date, late: bool, rows: list[tuple[dict, dict]], code: str,
+            bureau_id: int) -> dict:
+    body = [fx.txt(bureau, "sm", "bold"), fx.kv_row("กำหนดส่ง", thai_date(due))]
+    if late:
+        body.append(fx.txt("⏰ เลยกำหนดส่งแล้ว รายงานนี้จะถูกบันทึกว่าส่งช้า", "sm", color="#C62828"))
+    for item, ans in rows[:10]:
+        body += [fx.separator(), fx.txt(f"ข้อ {item['position']}: {item['good_deed']}", "sm", "bold", max_lines=3),
+                 fx.kv_row("ทำแล้ว", ans.get("done") or "-"), fx.kv_row("ผล", ans.get("result") or "-"),
+                 fx.kv_row("ปัญหา", ans.get("problems") or "-"), fx.kv_row("รูป", f"{len(ans.get('photos', []))} รูป")]
+    footer = [fx.button("ยืนยันส่งรายงาน", pb("ยืนยันส่งรายงาน", "report.submit", r=code, b=bureau_id)),
+              fx.button("ยกเลิก (เก็บร่างไว้)", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
+    return fx.flex(f"สรุป{title} ก่อนส่ง", fx.bubble(title[:80], body, footer))
+
+
+def submitted(title: str, version: int, late: bool, at: datetime) -> dict:
+    tail = "\n⏰ ส่งหลังกำหนด จึงบันทึกว่า \"ส่งช้า\"" if late else ""
+    return text(f"ส่ง{title} เรียบร้อยแล้วครับ ✅\nฉบับที่ {version} · {thai_datetime(at)}{tail}\n"
+                "แก้ไขแล้วส่งใหม่ได้ (ระบบเก็บทุกฉบับไว้)", keyword_replies(STATUS_WORD))
+
+
+def nothing_to_submit() -> dict:
+    return text("ไม่พบร่างรายงานที่จะส่งครับ พิมพ์ \"ส่งรายงาน\" เพื่อเริ่มใหม่", keyword_replies(REPORT_WORD))
+
+
+def bureau_status(bureau: str, fy_be: int, rows: list[tuple[str, date, str, int]]) -> dict:
+    """rows: (round title, due, status, days left)."""
+    lines = [f"สถานะรายงานของ{bureau} ปีงบประมาณ {fy_be}"]
+    for title, due, status, left in rows:
+        lines.append(f"\n{status_th(status)} {title}\nส่งภายใน {thai_date(due)} ({days_left_text(left)})")
+    if not rows:
+        lines.append("ยังไม่มีรอบรายงาน")
+    return text("\n".join(lines), keyword_replies(REPORT_WORD))
+
+
+def all_bureaus_status(title: str, due: date, rows: list[tuple[str, str]]) -> dict:
+    """rows: (bureau name, status) — for the committee."""
+    counts: dict[str, int] = {}
+    for _, st in rows:
+        counts[st] = counts.get(st, 0) + 1
+    head = " · ".join(f"{status_th(k)} {v}" for k, v in counts.items())
+    lines = [f"สถานะ{title}", f"กำหนดส่ง {thai_date(due)}", head, ""]
+    lines += [f"{status_th(st)} {name}" for name, st in rows]
+    return text("\n".join(lines))
+
+
+# ---- XLSX export labels (bot/export.py) ------------------------------------------------------
+
+EXPORT_FORM_TITLE = "แบบรายงานปัญหาที่อยากแก้ ความดีที่อยากทำ"
+EXPORT_SUMMARY_SHEET = "สรุป"
+EXPORT_INFO = ("สำนัก", "รอบรายงาน", "ช่วงเวลา", "กำหนดส่ง", "สถานะ", "วันที่ส่ง", "ฉบับที่")
+EXPORT_ITEM_HEADERS = ("ลำดับ", "ปัญหาที่อยากแก้", "ความดีที่อยากทำ", "คุณธรรมเป้าหมาย", "ตัวชี้วัด", "ค่าเป้าหมาย",
+                       "สิ่งที่ดำเนินการ", "ผลการดำเนินงานตามตัวชี้วัด", "ปัญหาอุปสรรค", "จำนวนความดีที่บันทึก",
+                       "รายงานความคืบหน้าของบุคลากร", "ผู้เข้าร่วมกิจกรรม", "รูปหลักฐาน")
+EXPORT_SUMMARY_HEADERS = ("ลำดับ", "รหัสสำนัก", "สำนัก", "สถานะ", "ฉบับที่", "วันที่ส่ง")
+
+
+def export_status(status: str) -> str:
+    from messages_th.rounds import STATUS_TH
+    return STATUS_TH.get(status, status)

@@ -1,0 +1,62 @@
+"""The digest on demand for the committee, mute/unmute keywords, and a coordinator's bureau-digest opt-out."""
+from __future__ import annotations
+
+from bot.postback import encode
+from models.core import User
+from models.worker import get_setting
+from sqlmodel import select
+from tests.conftest import texts_to
+from tests.factories import make_bureau, make_user
+from tests.scheduler.helpers import bkk
+
+NOW = bkk(2027, 3, 15, 9, 0)
+
+
+def seed(db):
+    with db() as s:
+        b = make_bureau(s, code="G1")
+        return (make_user(s, b, roles=("committee",)).line_user_id, make_user(s, b).line_user_id,
+                make_user(s, b, roles=("coordinator",)).line_user_id)
+
+
+def test_committee_gets_the_digest_with_a_chart(send, line, db, clock, config):
+    clock.set(NOW)
+    boss, _, _ = seed(db)
+    send("text", boss, "สรุปสัปดาห์")
+    flex, image = line.messages_for(boss)[-2:]
+    assert flex["type"] == "flex" and "สรุปความดีประจำสัปดาห์" in flex["altText"]
+    assert image["type"] == "image" and image["originalContentUrl"].startswith("http://bot.test/media/")
+    send("postback", boss, encode("digest.show"))
+    assert line.messages_for(boss)[-1]["type"] == "image"
+
+
+def test_staff_are_refused(send, line, db, clock):
+    clock.set(NOW)
+    _, staff, _ = seed(db)
+    send("text", staff, "สรุปสัปดาห์")
+    assert all(m["type"] == "text" for m in line.messages_for(staff))
+
+
+def test_mute_and_unmute(send, line, db, clock):
+    clock.set(NOW)
+    _, staff, _ = seed(db)
+    send("text", staff, "ปิดการแจ้งเตือน")
+    with db() as s:
+        assert s.exec(select(User).where(User.line_user_id == staff)).one().mute_reminders
+    send("text", staff, "เปิดการแจ้งเตือน")
+    with db() as s:
+        assert not s.exec(select(User).where(User.line_user_id == staff)).one().mute_reminders
+    assert "เปิดการแจ้งเตือนแล้ว" in texts_to(line, staff)[-1]
+
+
+def test_coordinator_opts_out_of_the_bureau_digest(send, line, db, clock):
+    clock.set(NOW)
+    _, staff, coord = seed(db)
+    send("text", coord, "ปิดสรุปสำนัก")
+    with db() as s:
+        uid = s.exec(select(User.id).where(User.line_user_id == coord)).one()
+        assert get_setting(s, f"digest_optout:{uid}") is True
+    send("text", staff, "ปิดสรุปสำนัก")  # only coordinators have a bureau digest
+    with db() as s:
+        sid = s.exec(select(User.id).where(User.line_user_id == staff)).one()
+        assert get_setting(s, f"digest_optout:{sid}") is None

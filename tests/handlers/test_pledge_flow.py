@@ -1,0 +1,139 @@
+"""Scenarios: a coordinator writes the bureau's pledge; staff view it and report progress (one deed record)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlmodel import select
+
+from bot import pledges
+from bot.postback import encode
+from bot.sandbox import events as ev
+from models.deeds import Deed, LedgerEntry
+from models.rounds import PledgeItem
+from tests.conftest import texts_to
+from tests.test_rounds_support import JAN, PNG, seed
+
+
+def _write_item(send, user, bureau_id, problem="ประชุมไม่ตรงเวลา", target="ร้อยละ 80 ของบุคลากรเข้าร่วม"):
+    send("text", user, "เขียนพันธะ")
+    send("text", user, problem)
+    send("text", user, "เข้าประชุมตรงเวลาทุกครั้ง")
+    send("postback", user, encode("pledge.virtue", virtue="discipline"))
+    send("text", user, "จำนวนบุคลากรที่เข้าประชุมตรงเวลา")
+    send("text", user, target)
+    send("postback", user, encode("pledge.save"))
+
+
+def _items(db, bureau_id):
+    with db() as s:
+        return [(i.position, i.problem, i.good_deed, i.virtue, i.indicator, i.target)
+                for i in pledges.items_for(s, 2569, bureau_id)]
+
+
+def test_coordinator_writes_items_with_hints_and_a_confirm_card(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db)
+    _write_item(send, w.coord, w.b1)
+    _write_item(send, w.coord, w.b1, problem="ใช้กระดาษสิ้นเปลือง", target="ไม่มี")
+    assert _items(db, w.b1) == [
+        (1, "ประชุมไม่ตรงเวลา", "เข้าประชุมตรงเวลาทุกครั้ง", "discipline", "จำนวนบุคลากรที่เข้าประชุมตรงเวลา",
+         "ร้อยละ 80 ของบุคลากรเข้าร่วม"),
+        (2, "ใช้กระดาษสิ้นเปลือง", "เข้าประชุมตรงเวลาทุกครั้ง", "discipline", "จำนวนบุคลากรที่เข้าประชุมตรงเวลา", None)]
+    replies = texts_to(line, w.coord)
+    assert "ข้อที่ 1" in replies[0] and "💡" in replies[0]
+    assert replies[5] == "ตรวจสอบพันธะก่อนบันทึก"
+    assert "บันทึกพันธะข้อที่ 1" in replies[6]
+    assert "บันทึกพันธะข้อที่ 2" in replies[-1]
+    msgs = line.messages_for(w.coord)
+    assert msgs[2]["quickReply"]["items"][0]["action"]["type"] == "postback"  # virtue buttons
+    # the pledge view: one bubble per item, with a progress button
+    send("postback", w.staff, encode("pledge.view"))
+    view = line.messages_for(w.staff)[-1]
+    assert view["type"] == "flex" and len(view["contents"]["contents"]) == 2
+
+
+def test_cancel_anywhere_saves_nothing_and_a_sticker_gets_the_hint(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db)
+    send("text", w.coord, "เขียนพันธะ")
+    send("text", w.coord, "ปัญหา")
+    send(ev.sticker_event(w.coord))
+    assert "ความดีที่อยากทำ" in texts_to(line, w.coord)[-1]
+    send("text", w.coord, "ยกเลิก")
+    assert _items(db, w.b1) == []
+
+
+def test_staff_and_other_bureaus_cannot_write(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db)
+    send("text", w.staff, "เขียนพันธะ")
+    send("postback", w.coord2, encode("pledge.edit", b=w.b1))  # forged: coordinator of B2 for B1
+    assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, w.staff)[-1]
+    assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, w.coord2)[-1]
+    with db() as s:
+        assert s.exec(select(PledgeItem)).all() == []
+
+
+def test_pledge_locks_after_the_first_due_date_until_an_admin_unlocks(send, line, db, clock, app):
+    clock.set(datetime(2026, 3, 20, 16, 59, tzinfo=timezone.utc))  # 23:59 Bangkok on the due date: still open
+    w = seed(db)
+    send("text", w.coord, "เขียนพันธะ")
+    assert "ข้อที่ 1" in texts_to(line, w.coord)[-1]
+    send("text", w.coord, "ยกเลิก")
+    clock.set(datetime(2026, 3, 20, 17, 1, tzinfo=timezone.utc))  # 00:01 on the 21st
+    send("text", w.coord, "เขียนพันธะ")
+    assert "ปิดการแก้ไข" in texts_to(line, w.coord)[-1] and "20 มี.ค. 2569" in texts_to(line, w.coord)[-1]
+    res = app.test_cli_runner().invoke(args=["pledge", "unlock", "B1", "--fy", "2569"])
+    assert res.exit_code == 0, res.output
+    _write_item(send, w.coord, w.b1)
+    assert len(_items(db, w.b1)) == 1
+
+
+def test_staff_progress_is_one_deed_with_photo_and_ledger_entry(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db, items=2)
+    send("text", w.staff, "พันธะของสำนัก")
+    send("postback", w.staff, encode("pledge.progress", i=w.items[1]))
+    send("text", w.staff, "เข้าประชุมตรงเวลาทุกครั้งในสัปดาห์นี้")
+    line.put_content("555001", PNG, "image/png")
+    send(ev.image_event(w.staff, message_id="555001"))
+    with db() as s:
+        deeds = s.exec(select(Deed)).all()
+        assert len(deeds) == 1
+        d = deeds[0]
+        assert (d.source, d.pledge_item_id, d.virtue, d.bureau_id) == ("pledge", w.items[1], "discipline", w.b1)
+        assert d.description == "เข้าประชุมตรงเวลาทุกครั้งในสัปดาห์นี้" and len(d.photos) == 1
+        assert len(s.exec(select(LedgerEntry).where(LedgerEntry.deed_id == d.id)).all()) == 1
+    assert "ความดีด้านวินัย 1 ครั้ง" in texts_to(line, w.staff)[-1]
+    # without a photo
+    send("postback", w.staff, encode("pledge.progress", i=w.items[0]))
+    send("text", w.staff, "ชวนเพื่อนเข้าประชุมตรงเวลา")
+    send("text", w.staff, "ข้าม")
+    with db() as s:
+        assert len(s.exec(select(Deed)).all()) == 2
+
+
+def test_progress_on_another_bureaus_item_is_refused(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db, items=1)
+    send("postback", w.coord2, encode("pledge.progress", i=w.items[0]))
+    assert "ใช้ไม่ได้" in texts_to(line, w.coord2)[-1]
+    with db() as s:
+        assert s.exec(select(Deed)).all() == []
+
+
+def test_pledge_csv_load(app, db, tmp_path):
+    seed(db)
+    path = tmp_path / "pledge.csv"
+    path.write_text("bureau_code,problem,good_deed,virtue,indicator,target\n"
+                    ",การใช้ทรัพยากรสิ้นเปลือง,ประหยัดพลังงาน,พอเพียง,ค่าไฟฟ้าลดลง,ร้อยละ 5\n"
+                    "B2,มาสาย,ตรงต่อเวลา,discipline,จำนวนครั้งที่มาสาย,ลดลงร้อยละ 50\n", encoding="utf-8")
+    res = app.test_cli_runner().invoke(args=["pledge", "load", str(path), "--fy", "2569"])
+    assert res.exit_code == 0, res.output
+    with db() as s:
+        org = pledges.items_for(s, 2569, None)
+        assert [(i.problem, i.virtue, i.target) for i in org] == [("การใช้ทรัพยากรสิ้นเปลือง", "sufficiency", "ร้อยละ 5")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("bureau_code,problem,good_deed,virtue,indicator,target\nZZ,a,b,discipline,c,d\n", encoding="utf-8")
+    res = app.test_cli_runner().invoke(args=["pledge", "load", str(bad), "--fy", "2569"])
+    assert res.exit_code != 0 and "line 2" in res.output
