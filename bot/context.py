@@ -74,7 +74,7 @@ class Ctx:
     def _set(self, flow, step, draft) -> None:
         # Assign a new dict: JSON columns only notice replacement, not in-place mutation.
         self.state.flow, self.state.step, self.state.draft = flow, step, draft
-        self.state.updated_at = utcnow()
+        self.state.updated_at = self.now  # the clock the expiry check uses
         self.session.add(self.state)
 
     # -- side effects through the gateway / outbox -------------------------------------------------
