@@ -7,7 +7,7 @@ from typing import Callable
 from sqlmodel import Session
 
 from bot.postback import PostbackError, decode
-from models.core import ConversationState, User, utcnow
+from models.core import ConversationState, User
 
 
 class Ctx:
