@@ -32,10 +32,4 @@ def db_upgrade():
 def register_cli(app) -> None:
     app.cli.add_command(db_upgrade)
     for name in COMMAND_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue  # topic not built yet
-        module.register(app)
+        import_module(name).register(app)

@@ -1,7 +1,7 @@
 """The worker loop: drain the outbox every few seconds and recover webhook events a web process left behind.
 
-The clock jobs (reminders, digest) are added by scheduler.jobs when present; this loop is the part that must
-always run, so pushes go out even if no job is configured.
+The clock jobs (reminders, campaigns, digest) run in scheduler.jobs on whichever worker holds the clock lease;
+this loop runs on every worker, so pushes go out even while another worker is the clock.
 """
 from __future__ import annotations
 
@@ -37,11 +37,8 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        from scheduler.jobs import start_clock
-    except ModuleNotFoundError:
-        start_clock = None
-    clock = start_clock(config, engine, gateway, stop) if start_clock else None
+    from scheduler.jobs import start_clock
+    clock = start_clock(config, engine, gateway, stop)
     log.info("worker started (clock: %s)", "on" if clock else "off")
     run_sender(engine, gateway, stop)
     if clock:
