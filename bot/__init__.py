@@ -16,7 +16,7 @@ class BotState:
 
     def __init__(self, config: Config, clock=None):
         from bot.gateway import LineGateway
-        from bot.inbox import Dispatcher
+        from bot.dispatcher import Dispatcher
         from bot.router import Router
         from handlers import register_all
         from models import make_engine, utcnow
@@ -28,7 +28,7 @@ class BotState:
         self.router = Router()
         register_all(self.router)
         self.dispatcher = Dispatcher(self.engine, self.router, config, self.gateway, clock=clock or utcnow,
-                                     threads=config.HANDLER_THREADS)
+                                     threads=config.HANDLER_THREADS, reply_threads=config.REPLY_THREADS)
         self._stop = threading.Event()
 
     def start_recovery(self, interval_s: float) -> None:

@@ -35,6 +35,8 @@ class Config:
     REPLY_TOKEN_MAX_AGE_S: int = 50
     LINE_TIMEOUT_S: float = 5.0
     HANDLER_THREADS: int = 4
+    # Reply calls of a batch go out in parallel on these (they wait on LINE, not on the CPU).
+    REPLY_THREADS: int = 16
     # Tests fix the clock; None means "now".
     extra: dict = field(default_factory=dict)
 

@@ -1,4 +1,8 @@
-"""Getting a handler's answer to the user: a free reply while the token is fresh, else a push via the outbox."""
+"""Getting handlers' answers to users: a free reply while the token is fresh, else a push via the outbox.
+
+The reply calls of a batch go out in parallel (the inbox's sender pool): with LINE a few hundred ms away they
+are what an answer waits for. Then one transaction queues the fallbacks and marks the whole batch `done`.
+"""
 from __future__ import annotations
 
 import logging
@@ -13,6 +17,7 @@ from models.db import session_scope
 
 log = logging.getLogger("bot.delivery")
 MAX_PER_CALL = 5
+_INBOX = InboxEvent.__table__
 
 
 def event_age(event: dict, now: datetime) -> timedelta:
@@ -22,39 +27,58 @@ def event_age(event: dict, now: datetime) -> timedelta:
     return now - datetime.fromtimestamp(ts / 1000, timezone.utc)
 
 
-def deliver_reply(dispatcher, inbox_id: int, event: dict, messages: list[dict], now: datetime,
-                  force_push: bool = False) -> None:
-    gateway, cfg = dispatcher.gateway, dispatcher.config
-    batches = [messages[i:i + MAX_PER_CALL] for i in range(0, len(messages), MAX_PER_CALL)]
+def _reply_key(event: dict, n: int) -> str:
+    return f"reply:{event.get('webhookEventId')}" + (f":{n}" if n else "")
+
+
+def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) -> int:
+    """Send the first batch as a reply if the token allows; returns how many batches went out (0 or 1)."""
     token = event.get("replyToken")
-    fresh = event_age(event, now) < timedelta(seconds=cfg.REPLY_TOKEN_MAX_AGE_S)
-    to_push = batches
-    if batches and token and fresh and not force_push and gateway is not None:
-        try:
-            gateway.reply(token, batches[0])
-            to_push = batches[1:]
-        except GatewayError as err:
-            log.warning("reply failed for %s (%s); falling back to push", event.get("webhookEventId"), err.kind)
-    uid = (event.get("source") or {}).get("userId")
-    with session_scope(dispatcher.engine) as s:
-        if uid:
-            first = len(batches) - len(to_push)
-            for n, batch in enumerate(to_push, start=first):
-                suffix = f":{n}" if n else ""
-                outbox.enqueue(s, f"reply:{event.get('webhookEventId')}{suffix}", uid, batch, urgent=True,
-                               category="reply-fallback")
-        t = InboxEvent.__table__  # a table-level UPDATE: same SQL as the ORM one, half the CPU
-        s.connection().execute(update(t).where(t.c.id == inbox_id, t.c.status == "handled").values(status="done"))
-    if to_push and uid and gateway is not None:
+    if not batches or not token or force_push or inbox.gateway is None:
+        return 0
+    # The token's age when the call goes out: a batch may have waited behind LINE latency.
+    if event_age(event, inbox.clock()) >= timedelta(seconds=inbox.config.REPLY_TOKEN_MAX_AGE_S):
+        return 0
+    try:
+        inbox.gateway.reply(token, batches[0])
+        return 1
+    except GatewayError as err:
+        log.warning("reply failed for %s (%s); falling back to push", event.get("webhookEventId"), err.kind)
+        return 0
+
+
+def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
+    """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued."""
+    if not items:
+        return
+    split = [[m[i:i + MAX_PER_CALL] for i in range(0, len(m), MAX_PER_CALL)] for _, _, m in items]
+
+    def send(k: int) -> int:
+        return _try_reply(inbox, items[k][1], split[k], force_push)
+
+    if len(items) > 1 and inbox.senders is not None:
+        sent = list(inbox.senders.map(send, range(len(items))))
+    else:
+        sent = [send(k) for k in range(len(items))]
+    keys = []
+    with session_scope(inbox.engine) as s:
+        for (iid, event, _), batches, first in zip(items, split, sent):
+            uid = (event.get("source") or {}).get("userId")
+            if not uid:
+                continue
+            for n in range(first, len(batches)):
+                outbox.enqueue(s, _reply_key(event, n), uid, batches[n], urgent=True, category="reply-fallback")
+                keys.append(_reply_key(event, n))
+        s.connection().execute(update(_INBOX).where(_INBOX.c.id.in_([i for i, _, _ in items]),
+                                                    _INBOX.c.status == "handled").values(status="done"))
+    if keys and inbox.gateway is not None:
         # send_due sends whatever is due first, not necessarily our rows. Another thread may take ours while its
         # own claim, with a `now` read before our row existed, finds nothing due: our row then waited for the
         # worker (or forever without one). Measured: 1 of 240 fallback users unanswered (BENCHMARKS.md
         # "Webhook"). So: try again, a few times, while our rows were never attempted.
-        keys = [f"reply:{event.get('webhookEventId')}" + (f":{n}" if n else "")
-                for n in range(len(batches) - len(to_push), len(batches))]
         for _ in range(3):
-            outbox.send_due(dispatcher.engine, gateway, now=utcnow(), limit=len(to_push))
-            if not _never_attempted(dispatcher.engine, keys):
+            outbox.send_due(inbox.engine, inbox.gateway, now=utcnow(), limit=len(keys))
+            if not _never_attempted(inbox.engine, keys):
                 break
 
 

@@ -1,47 +1,37 @@
 """The inbox: store webhook events before the 200, then handle each exactly once, off the request thread.
 
-Handling runs in a small thread pool inside the web process (see README "Why threads"). Events of one user
-are handled in order, one at a time. Claim and handling share one transaction, so a process killed while
-handling leaves the event `pending` and `recover()` handles it later; the decided reply is stored with the
-event (`handled`) before it is sent, so a crash after handling re-sends the reply as a push, never re-handles.
+Claim and handling share one transaction, so a process killed while handling leaves the event `pending` and
+`recover()` handles it later; the decided reply is stored with the event (`handled`) before it is sent, so a
+crash after handling re-sends the reply as a push, never re-handles.
+
+Under load, events of different users are handled in batches: one transaction claims, handles and stores the
+replies of up to MAX_BATCH events, and one statement marks them sent (bot/delivery.py). Per event, that saves
+two transactions and five statements, which were most of the CPU per webhook event (BENCHMARKS.md "Webhook").
+If any handler of a batch fails, the batch is rolled back and each event is handled on its own, so a bug in one
+flow costs the others nothing but a second try. Which events form a batch is bot/dispatcher.py's business.
 """
 from __future__ import annotations
 
 import json
 import logging
-import threading
-from collections import defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, update
 
 from bot import delivery
 from bot.context import Ctx
 from bot.effects import run as run_effects
 from models.core import ConversationState, InboxEvent, User, utcnow
 from models.db import session_scope
+from models.sql import insert_ignore
 
 log = logging.getLogger("bot.inbox")
 RECOVER_AFTER = timedelta(seconds=30)  # older than this and still not done: its thread is gone
+MAX_BATCH = 16
 _INBOX = InboxEvent.__table__
-
-
-_INSERT_IGNORE: dict = {}
-
-
-def _insert_ignore(session, model, rows: list[dict], key: str):
-    """INSERT .. ON CONFLICT (key) DO NOTHING. One statement per (dialect, table) with the rows as parameters, so
-    SQLAlchemy compiles it once and caches it (`.values(rows)` built a new statement, compiled on every call:
-    about a tenth of the CPU spent per webhook event, see BENCHMARKS.md "Webhook")."""
-    dialect = session.bind.dialect.name
-    stmt = _INSERT_IGNORE.get((dialect, model, key))
-    if stmt is None:
-        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = _INSERT_IGNORE.setdefault((dialect, model, key),
-                                         ins(model.__table__).on_conflict_do_nothing(index_elements=[key]))
-    return session.connection().execute(stmt, rows)
+_STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"))
+                .values(reply=bindparam("b_reply", type_=_INBOX.c.reply.type),
+                        handled_at=bindparam("b_at", type_=_INBOX.c.handled_at.type)))
 
 
 def store_events(engine, events: list[dict]) -> list[tuple[int, str | None]]:
@@ -56,101 +46,81 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None]]:
                          line_user_id=(ev.get("source") or {}).get("userId"), payload=json.dumps(ev, ensure_ascii=False),
                          status="ignored" if standby else "pending", attempts=0, received_at=now))
     with session_scope(engine) as s:
-        _insert_ignore(s, InboxEvent, rows, "webhook_event_id")
-        t = _INBOX
-        ids = s.connection().execute(select(t.c.id, t.c.webhook_event_id, t.c.status, t.c.received_at)
-                                     .where(t.c.webhook_event_id.in_([r["webhook_event_id"] for r in rows]))).all()
-    fresh = {wid: i for i, wid, status, received in ids if status == "pending" and received == now}
-    return [(fresh[r["webhook_event_id"]], r["line_user_id"]) for r in rows if r["webhook_event_id"] in fresh]
+        # One statement per event: rows already there (redeliveries) return nothing.
+        added = insert_ignore(s.connection(), _INBOX, rows, "webhook_event_id", returning=("id", "webhook_event_id"))
+    pending = {r["webhook_event_id"]: r["line_user_id"] for r in rows if r["status"] == "pending"}
+    return [(i, pending[wid]) for i, wid in added if wid in pending]
 
 
-class Dispatcher:
-    def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 4):
+class Inbox:
+    """Handles stored events: claim, route, store the reply, deliver it."""
+
+    def __init__(self, engine, router, config, gateway, clock=utcnow, senders=None):
         self.engine, self.router, self.config, self.gateway, self.clock = engine, router, config, gateway, clock
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox")
-        self._lock = threading.Lock()
-        self._queues: dict[str, deque] = defaultdict(deque)
-        self._running: set[str] = set()
-        self._idle = threading.Condition(self._lock)
-        self._inflight = 0
+        self.senders = senders  # a thread pool for the reply calls of a batch (None: one after the other)
 
-    # -- scheduling: per-user FIFO on a shared pool ----------------------------------------------
-    def submit(self, inbox_ids: list[int], user_ids: list[str | None]) -> None:
-        with self._lock:
-            for iid, uid in zip(inbox_ids, user_ids):
-                lane = uid or f"event:{iid}"
-                self._queues[lane].append(iid)
-                self._inflight += 1
-                if lane not in self._running:
-                    self._running.add(lane)
-                    self._pool.submit(self._drain_lane, lane)
-
-    def _drain_lane(self, lane: str) -> None:
-        while True:
-            with self._lock:
-                if not self._queues[lane]:
-                    self._running.discard(lane)
-                    del self._queues[lane]
-                    return
-                iid = self._queues[lane].popleft()
-            try:
-                self.process(iid)
-            except Exception:  # noqa: BLE001 - one bad event must not stop the lane
-                log.exception("inbox event %s failed", iid)
-            finally:
-                with self._lock:
-                    self._inflight -= 1
-                    self._idle.notify_all()
-
-    def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Block until every submitted event is handled (tests and graceful shutdown)."""
-        with self._lock:
-            return self._idle.wait_for(lambda: self._inflight == 0, timeout=timeout)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
-
-    # -- handling one event --------------------------------------------------------------------------
-    def process(self, inbox_id: int) -> None:
+    def handle(self, inbox_ids: list[int]) -> None:
+        """Handle these events (of different users, or in order) in one transaction; see the module doc."""
         now = self.clock()
         try:
             with session_scope(self.engine, immediate=True) as s:
-                # Table-level statements (not ORM ones, no ORM load of the row): same SQL, about half the CPU.
-                claimed = s.connection().execute(
-                    update(_INBOX).where(_INBOX.c.id == inbox_id, _INBOX.c.status == "pending")
-                    .values(status="handled", attempts=_INBOX.c.attempts + 1, claimed_at=now)
-                    .returning(_INBOX.c.payload)).first()
-                if claimed is None:
-                    return  # someone else has it, or it is done
-                event = json.loads(claimed.payload)
-                messages, effects = self._handle(s, event, now)
-                s.connection().execute(update(_INBOX).where(_INBOX.c.id == inbox_id)
-                                       .values(reply=messages, handled_at=now))
+                done = self._handle_in(s, inbox_ids, now)
         except Exception as exc:  # noqa: BLE001 - a handler bug gets an apology, not silence
-            log.exception("handler failed for inbox %s", inbox_id)
-            messages = self._fail(inbox_id, exc)
+            if len(inbox_ids) > 1:
+                log.warning("batch of %d failed (%s); handling each on its own", len(inbox_ids), exc)
+                for iid in inbox_ids:
+                    self.handle([iid])
+                return
+            log.exception("handler failed for inbox %s", inbox_ids[0])
+            messages = self._fail(inbox_ids[0], exc)
             if messages is None:
                 return
-            event, effects = json.loads(self._payload(inbox_id)), []
-        if effects and self.gateway is not None:
-            run_effects(self.gateway, effects)
-        delivery.deliver_reply(self, inbox_id, event, messages, now)
+            done = [(inbox_ids[0], json.loads(self._payload(inbox_ids[0])), messages, [])]
+        if self.gateway is not None:
+            for _iid, _event, _messages, effects in done:
+                if effects:
+                    run_effects(self.gateway, effects)
+        delivery.deliver_replies(self, [(iid, event, messages) for iid, event, messages, _ in done])
 
-    def _handle(self, s, event: dict, now: datetime) -> list[dict]:
-        uid = (event.get("source") or {}).get("userId")
-        user = state = None
-        if uid:
-            _insert_ignore(s, User, [dict(line_user_id=uid, status="new", following=True, mute_reminders=False,
-                                          created_at=now, updated_at=now)], "line_user_id")
-            _insert_ignore(s, ConversationState, [dict(line_user_id=uid, draft={}, updated_at=now)], "line_user_id")
-            user = s.scalars(select(User).where(User.line_user_id == uid)).one()
-            q = select(ConversationState).where(ConversationState.line_user_id == uid)
-            if s.bind.dialect.name == "postgresql":
-                q = q.with_for_update()  # one handler per user at a time, across processes
-            state = s.scalars(q).one()
-        ctx = Ctx(session=s, event=event, user=user, state=state, now=now, config=self.config,
-                  fetch_content=self.gateway.get_content if self.gateway else None)
-        return self.router.dispatch(ctx), ctx.effects
+    process = handle  # the name callers used for one event
+
+    def _handle_in(self, s, inbox_ids: list[int], now: datetime) -> list[tuple]:
+        conn = s.connection()
+        # Table-level statements (not ORM ones, no ORM load of the rows): same SQL, about half the CPU.
+        claimed = dict(conn.execute(
+            update(_INBOX).where(_INBOX.c.id.in_(inbox_ids), _INBOX.c.status == "pending")
+            .values(status="handled", attempts=_INBOX.c.attempts + 1, claimed_at=now)
+            .returning(_INBOX.c.id, _INBOX.c.payload)).all())
+        if not claimed:
+            return []  # someone else has them, or they are done
+        events = [(iid, json.loads(claimed[iid])) for iid in inbox_ids if iid in claimed]
+        users, states = self._actors(s, {(e.get("source") or {}).get("userId") for _, e in events} - {None}, now)
+        out = []
+        for iid, event in events:
+            uid = (event.get("source") or {}).get("userId")
+            ctx = Ctx(session=s, event=event, user=users.get(uid), state=states.get(uid), now=now,
+                      config=self.config, fetch_content=self.gateway.get_content if self.gateway else None)
+            out.append((iid, event, self.router.dispatch(ctx), ctx.effects))
+        s.flush()  # the handlers' ORM changes first: the replies below go straight to the connection
+        conn.execute(_STORE_REPLY, [dict(b_id=iid, b_reply=messages, b_at=now) for iid, _, messages, _ in out])
+        return out
+
+    def _actors(self, s, uids: set[str], now: datetime) -> tuple[dict, dict]:
+        """Users and conversation states by LINE id, created on first contact."""
+        if not uids:
+            return {}, {}
+        uids = sorted(uids)  # one lock order for every process (PostgreSQL row locks below)
+        conn = s.connection()
+        insert_ignore(conn, User.__table__, [dict(line_user_id=u, status="new", following=True, mute_reminders=False,
+                                                  created_at=now, updated_at=now) for u in uids], "line_user_id")
+        insert_ignore(conn, ConversationState.__table__, [dict(line_user_id=u, draft={}, updated_at=now) for u in uids],
+                      "line_user_id")
+        users = {u.line_user_id: u for u in s.scalars(select(User).where(User.line_user_id.in_(uids)))}
+        q = select(ConversationState).where(ConversationState.line_user_id.in_(uids))
+        if s.bind.dialect.name == "postgresql":
+            # One handler per user at a time, across processes.
+            q = q.order_by(ConversationState.line_user_id).with_for_update()
+        return users, {st.line_user_id: st for st in s.scalars(q)}
 
     def _fail(self, inbox_id: int, exc: Exception) -> list[dict] | None:
         import messages_th.common as th
@@ -167,19 +137,23 @@ class Dispatcher:
             return s.get(InboxEvent, inbox_id).payload
 
     # -- after a crash ---------------------------------------------------------------------------
-    def recover(self, now: datetime | None = None) -> int:
-        """Handle events stored but never handled, and send replies decided but never sent."""
+    def recover(self, now: datetime | None = None, skip: frozenset | set = frozenset()) -> int:
+        """Handle events stored but never handled, and send replies decided but never sent. `skip`: ids this
+        process still has queued (they are late, not lost; taking them here would break per-user order)."""
         now = now or self.clock()
         cutoff = now - RECOVER_AFTER
-        with session_scope(self.engine) as s:
-            pending = s.execute(select(InboxEvent.id, InboxEvent.line_user_id).where(
-                InboxEvent.status == "pending", InboxEvent.received_at < cutoff).order_by(InboxEvent.id)).all()
-            handled = list(s.scalars(select(InboxEvent).where(
-                InboxEvent.status == "handled", InboxEvent.handled_at < cutoff)))
-        for row in handled:
-            delivery.deliver_reply(self, row.id, json.loads(row.payload), row.reply or [], now, force_push=True)
-        for iid, _uid in pending:
-            self.process(iid)
+        with session_scope(self.engine, readonly=True) as s:
+            pending = [i for i in s.scalars(select(InboxEvent.id).where(
+                InboxEvent.status == "pending", InboxEvent.received_at < cutoff).order_by(InboxEvent.id))
+                if i not in skip]
+            handled = [r for r in s.execute(select(InboxEvent.id, InboxEvent.payload, InboxEvent.reply).where(
+                InboxEvent.status == "handled", InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()
+                if r.id not in skip]
+        if handled:
+            delivery.deliver_replies(self, [(r.id, json.loads(r.payload), r.reply or []) for r in handled],
+                                     force_push=True)
+        for i in range(0, len(pending), MAX_BATCH):
+            self.handle(pending[i:i + MAX_BATCH])  # in id order: one user's events stay in order
         if pending or handled:
             log.info("recovered %d unhandled events and %d unsent replies", len(pending), len(handled))
         return len(pending) + len(handled)

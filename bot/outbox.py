@@ -9,13 +9,13 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from bot.gateway import MULTICAST_MAX, GatewayError
 from models.core import OutboxMessage, utcnow
 from models.db import session_scope
+from models.sql import insert_ignore
 
 log = logging.getLogger("bot.outbox")
 STALE_CLAIM = timedelta(minutes=2)   # a sender killed mid-send leaves rows 'sending'; others take them back
@@ -41,13 +41,8 @@ def enqueue(session: Session, key: str, to: list[str] | str, messages: list[dict
                  urgent=urgent, next_attempt_at=not_before or now, retry_key=str(uuid.uuid4()),
                  created_at=now, status="pending", attempts=0)
             for k, c in zip(chunk_keys(key, len(chunks)), chunks)]
-    dialect = session.bind.dialect.name
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert if dialect == "sqlite" else insert)
-    stmt = ins(OutboxMessage).values(rows)
-    if dialect in ("postgresql", "sqlite"):
-        stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
     # RETURNING counts the rows really added on both databases (rowcount is -1 on some drivers).
-    return len(session.execute(stmt.returning(OutboxMessage.id)).all())
+    return len(insert_ignore(session.connection(), OutboxMessage.__table__, rows, "key", returning=("id",)))
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:

@@ -1,0 +1,103 @@
+"""Who handles which stored event, when: per-user lanes on a small thread pool inside the web process.
+
+Events of one user are handled in order, one at a time (a lane). Free threads take the heads of waiting lanes,
+several at once when many wait: each thread takes its share of the waiting lanes, at most MAX_BATCH, and the
+inbox handles them in one transaction (bot/inbox.py). Light load: batches of one and no waiting; heavy load:
+fewer, larger transactions instead of a growing queue. See README "Why threads".
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from bot.inbox import MAX_BATCH, Inbox
+from models.core import utcnow
+
+log = logging.getLogger("bot.dispatcher")
+
+
+class Dispatcher:
+    def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 4,
+                 reply_threads: int = 16, max_batch: int = MAX_BATCH):
+        self._senders = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="reply")
+        self.inbox = Inbox(engine, router, config, gateway, clock=clock, senders=self._senders)
+        self.threads, self.max_batch = threads, max_batch
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox")
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._lanes: dict[str, deque] = {}  # lane -> its queued inbox ids; a lane is waiting or running
+        self._waiting: deque[str] = deque()  # lanes with events and no thread on them
+        self._queued: set[int] = set()       # ids submitted here and not yet finished
+        self._workers = 0  # threads started on _work ...
+        self._busy = 0     # ... of which handling a batch
+
+    # -- scheduling --------------------------------------------------------------------------------
+    def submit(self, inbox_ids: list[int], user_ids: list[str | None]) -> None:
+        with self._lock:
+            for iid, uid in zip(inbox_ids, user_ids):
+                lane = uid or f"event:{iid}"
+                queue = self._lanes.get(lane)
+                if queue is None:
+                    queue = self._lanes[lane] = deque()
+                    self._waiting.append(lane)
+                queue.append(iid)  # a running lane gets it after its current event
+                self._queued.add(iid)
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        # One more thread per waiting lane that no free thread is about to take.
+        while self._workers < self.threads and self._workers - self._busy < len(self._waiting):
+            self._workers += 1
+            self._pool.submit(self._work)
+
+    def _take(self) -> tuple[list[str], list[int]]:
+        # Share what waits among the busy threads; one thread alone takes up to max_batch.
+        size = min(self.max_batch, -(-len(self._waiting) // max(1, self._workers)))
+        lanes = [self._waiting.popleft() for _ in range(min(size, len(self._waiting)))]
+        return lanes, [self._lanes[lane].popleft() for lane in lanes]
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    self._workers -= 1
+                    return
+                lanes, ids = self._take()
+                self._busy += 1
+            try:
+                self.inbox.handle(ids)
+            except Exception:  # noqa: BLE001 - one bad batch must not stop the thread
+                log.exception("inbox events %s failed", ids)
+            finally:
+                with self._lock:
+                    self._busy -= 1
+                    for lane in lanes:
+                        if self._lanes[lane]:
+                            self._waiting.append(lane)
+                        else:
+                            del self._lanes[lane]
+                    self._queued.difference_update(ids)
+                    self._start_workers()
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until every submitted event is handled (tests and graceful shutdown)."""
+        with self._lock:
+            return self._idle.wait_for(lambda: not self._queued, timeout=timeout)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._senders.shutdown(wait=True)
+
+    # -- handling -------------------------------------------------------------------------------------
+    def process(self, inbox_id: int) -> None:
+        self.inbox.handle([inbox_id])
+
+    def recover(self, now: datetime | None = None) -> int:
+        """Events a killed process left behind (not the ones still queued here: those are late, not lost)."""
+        with self._lock:
+            skip = frozenset(self._queued)
+        return self.inbox.recover(now, skip=skip)

@@ -1,0 +1,46 @@
+"""INSERT .. ON CONFLICT DO NOTHING that SQLAlchemy can cache, for the hot paths (inbox, outbox).
+
+The dialect-specific `insert(..).on_conflict_do_nothing()` of SQLAlchemy 2.0 is not cacheable
+(`inherit_cache = False`): it was compiled again on every call, about a sixth of the CPU of a webhook event
+(BENCHMARKS.md "Webhook"). SQLite (3.24+) and PostgreSQL share the syntax, so one `text()` statement with typed
+parameters serves both and is compiled once.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Table, bindparam, text
+from sqlalchemy.engine import Connection
+
+_CACHE: dict = {}
+
+
+def _statement(conn: Connection, table: Table, cols: tuple[str, ...], key: str, returning: tuple[str, ...]):
+    cache_key = (conn.dialect.name, table, cols, key, returning)
+    stmt = _CACHE.get(cache_key)
+    if stmt is None:
+        q = conn.dialect.identifier_preparer.quote
+        sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
+               f"VALUES ({', '.join(':' + c for c in cols)}) ON CONFLICT ({q(key)}) DO NOTHING")
+        if returning:
+            sql += " RETURNING " + ", ".join(q(c) for c in returning)
+        stmt = text(sql).bindparams(*[bindparam(c, type_=table.c[c].type) for c in cols])
+        if returning:
+            stmt = stmt.columns(*[table.c[c] for c in returning])
+        stmt = _CACHE.setdefault(cache_key, stmt)
+    return stmt
+
+
+def insert_ignore(conn: Connection, table: Table, rows: list[dict], key: str,
+                  returning: tuple[str, ...] = ()) -> list:
+    """Insert `rows` (all with the same keys); rows whose `key` exists are skipped. With `returning`, the
+    returned columns of the rows really inserted, in order (one statement per row: RETURNING cannot be
+    batched through executemany on every driver); without, one executemany and an empty list."""
+    if not rows:
+        return []
+    stmt = _statement(conn, table, tuple(rows[0]), key, tuple(returning))
+    if not returning:
+        conn.execute(stmt, rows)
+        return []
+    out = []
+    for row in rows:
+        out.extend(conn.execute(stmt, row).all())
+    return out
