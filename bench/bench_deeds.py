@@ -43,6 +43,9 @@ def _fresh_schema(url: str):
     from sqlmodel import SQLModel
 
     import models
+    from bench.common import ensure_pg_database
+    if url.startswith("postgresql"):
+        ensure_pg_database(url)
     engine = models.make_engine(url)
     if url.startswith("postgresql"):
         SQLModel.metadata.drop_all(engine)

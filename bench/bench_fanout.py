@@ -52,7 +52,10 @@ def load_deeds(url: str, staff: int, deeds: int) -> float:
 
     import models  # noqa: F401
     from models.core import User
+    from bench.common import ensure_pg_database
     from models.db import make_engine, session_scope
+    if url.startswith("postgresql"):
+        ensure_pg_database(url)
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)

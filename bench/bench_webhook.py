@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import (HOST, ROOT, KeepAlive, fmt_table, free_port, gunicorn_argv, loadavg, machine_info,
+from bench.common import (HOST, ROOT, KeepAlive, ensure_pg_database, fmt_table, free_port, gunicorn_argv, loadavg, machine_info,
                           percentile, replace_section, start_server)
 
 SECRET = "bench-channel-secret"
@@ -245,6 +245,7 @@ def prepare_db(kind: str, tmp: Path) -> str:
         engine = make_engine(url)
     else:
         url = PG_URL
+        ensure_pg_database(url)
         engine = make_engine(url)
         SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)

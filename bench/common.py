@@ -240,3 +240,18 @@ def replace_section(path: Path, title: str, body: str) -> None:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
         lines[start:end] = new
     path.write_text("\n".join(lines).rstrip("\n") + "\n")
+
+
+def ensure_pg_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database if this machine does not have it yet (fresh clone)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            if not c.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}).first():
+                c.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()

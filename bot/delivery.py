@@ -8,16 +8,21 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from bot import outbox
 from bot.gateway import GatewayError
 from models.core import InboxEvent, OutboxMessage, utcnow
-from models.db import session_scope
+from models.db import connection_scope
 
 log = logging.getLogger("bot.delivery")
 MAX_PER_CALL = 5
 _INBOX = InboxEvent.__table__
+_DONE = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == "handled")
+         .values(status="done"))
+_UNTRIED = (select(OutboxMessage.__table__.c.id)
+            .where(OutboxMessage.__table__.c.key.in_(bindparam("keys", expanding=True)),
+                   OutboxMessage.__table__.c.status == "pending", OutboxMessage.__table__.c.attempts == 0).limit(1))
 
 
 def event_age(event: dict, now: datetime) -> timedelta:
@@ -60,17 +65,14 @@ def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push
         sent = list(inbox.senders.map(send, range(len(items))))
     else:
         sent = [send(k) for k in range(len(items))]
-    keys = []
-    with session_scope(inbox.engine) as s:
-        for (iid, event, _), batches, first in zip(items, split, sent):
-            uid = (event.get("source") or {}).get("userId")
-            if not uid:
-                continue
-            for n in range(first, len(batches)):
-                outbox.enqueue(s, _reply_key(event, n), uid, batches[n], urgent=True, category="reply-fallback")
-                keys.append(_reply_key(event, n))
-        s.connection().execute(update(_INBOX).where(_INBOX.c.id.in_([i for i, _, _ in items]),
-                                                    _INBOX.c.status == "handled").values(status="done"))
+    fallbacks = [(event, uid, n, batches[n]) for (_, event, _), batches, first in zip(items, split, sent)
+                 if (uid := (event.get("source") or {}).get("userId")) for n in range(first, len(batches))]
+    keys = [_reply_key(event, n) for event, _, n, _ in fallbacks]
+    with connection_scope(inbox.engine) as conn:
+        if fallbacks:
+            outbox.enqueue_many(conn, [(key, uid, batch) for key, (_, uid, _, batch) in zip(keys, fallbacks)],
+                                urgent=True, category="reply-fallback")
+        conn.execute(_DONE, {"ids": [i for i, _, _ in items]})
     if keys and inbox.gateway is not None:
         # send_due sends whatever is due first, not necessarily our rows. Another thread may take ours while its
         # own claim, with a `now` read before our row existed, finds nothing due: our row then waited for the
@@ -83,7 +85,5 @@ def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push
 
 
 def _never_attempted(engine, keys: list[str]) -> bool:
-    t = OutboxMessage.__table__
-    with session_scope(engine, readonly=True) as s:
-        return s.connection().execute(select(t.c.id).where(
-            t.c.key.in_(keys), t.c.status == "pending", t.c.attempts == 0).limit(1)).first() is not None
+    with connection_scope(engine, readonly=True) as conn:
+        return conn.execute(_UNTRIED, {"keys": keys}).first() is not None

@@ -22,13 +22,22 @@ from bot import delivery
 from bot.context import Ctx
 from bot.effects import run as run_effects
 from models.core import ConversationState, InboxEvent, User, utcnow
-from models.db import session_scope
+from models.db import connection_scope, session_scope
 from models.sql import insert_ignore
 
 log = logging.getLogger("bot.inbox")
 RECOVER_AFTER = timedelta(seconds=30)  # older than this and still not done: its thread is gone
 MAX_BATCH = 16
 _INBOX = InboxEvent.__table__
+# Built once: building a statement costs about as much as running it (SQLAlchemy caches the compiled form,
+# not the construction).
+_CLAIM = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == "pending")
+          .values(status="handled", attempts=_INBOX.c.attempts + 1, claimed_at=bindparam("now", type_=_INBOX.c.claimed_at.type))
+          .returning(_INBOX.c.id, _INBOX.c.payload))
+_USERS = select(User).where(User.line_user_id.in_(bindparam("uids", expanding=True)))
+_STATES = select(ConversationState).where(ConversationState.line_user_id.in_(bindparam("uids", expanding=True)))
+# PostgreSQL: one handler per user at a time, across processes; one lock order for every process.
+_STATES_LOCKED = _STATES.order_by(ConversationState.line_user_id).with_for_update()
 _STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"))
                 .values(reply=bindparam("b_reply", type_=_INBOX.c.reply.type),
                         handled_at=bindparam("b_at", type_=_INBOX.c.handled_at.type)))
@@ -45,9 +54,9 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None]]:
         rows.append(dict(webhook_event_id=ev["webhookEventId"], event_type=str(ev.get("type", "?"))[:40],
                          line_user_id=(ev.get("source") or {}).get("userId"), payload=json.dumps(ev, ensure_ascii=False),
                          status="ignored" if standby else "pending", attempts=0, received_at=now))
-    with session_scope(engine) as s:
+    with connection_scope(engine) as conn:
         # One statement per event: rows already there (redeliveries) return nothing.
-        added = insert_ignore(s.connection(), _INBOX, rows, "webhook_event_id", returning=("id", "webhook_event_id"))
+        added = insert_ignore(conn, _INBOX, rows, "webhook_event_id", returning=("id", "webhook_event_id"))
     pending = {r["webhook_event_id"]: r["line_user_id"] for r in rows if r["status"] == "pending"}
     return [(i, pending[wid]) for i, wid in added if wid in pending]
 
@@ -87,10 +96,7 @@ class Inbox:
     def _handle_in(self, s, inbox_ids: list[int], now: datetime) -> list[tuple]:
         conn = s.connection()
         # Table-level statements (not ORM ones, no ORM load of the rows): same SQL, about half the CPU.
-        claimed = dict(conn.execute(
-            update(_INBOX).where(_INBOX.c.id.in_(inbox_ids), _INBOX.c.status == "pending")
-            .values(status="handled", attempts=_INBOX.c.attempts + 1, claimed_at=now)
-            .returning(_INBOX.c.id, _INBOX.c.payload)).all())
+        claimed = dict(conn.execute(_CLAIM, {"ids": inbox_ids, "now": now}).all())
         if not claimed:
             return []  # someone else has them, or they are done
         events = [(iid, json.loads(claimed[iid])) for iid in inbox_ids if iid in claimed]
@@ -109,18 +115,15 @@ class Inbox:
         """Users and conversation states by LINE id, created on first contact."""
         if not uids:
             return {}, {}
-        uids = sorted(uids)  # one lock order for every process (PostgreSQL row locks below)
+        uids = sorted(uids)
         conn = s.connection()
         insert_ignore(conn, User.__table__, [dict(line_user_id=u, status="new", following=True, mute_reminders=False,
                                                   created_at=now, updated_at=now) for u in uids], "line_user_id")
         insert_ignore(conn, ConversationState.__table__, [dict(line_user_id=u, draft={}, updated_at=now) for u in uids],
                       "line_user_id")
-        users = {u.line_user_id: u for u in s.scalars(select(User).where(User.line_user_id.in_(uids)))}
-        q = select(ConversationState).where(ConversationState.line_user_id.in_(uids))
-        if s.bind.dialect.name == "postgresql":
-            # One handler per user at a time, across processes.
-            q = q.order_by(ConversationState.line_user_id).with_for_update()
-        return users, {st.line_user_id: st for st in s.scalars(q)}
+        users = {u.line_user_id: u for u in s.scalars(_USERS, {"uids": uids})}
+        states = s.scalars(_STATES_LOCKED if s.bind.dialect.name == "postgresql" else _STATES, {"uids": uids})
+        return users, {st.line_user_id: st for st in states}
 
     def _fail(self, inbox_id: int, exc: Exception) -> list[dict] | None:
         import messages_th.common as th

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.gateway import MULTICAST_MAX, GatewayError
@@ -27,22 +28,34 @@ def chunk_keys(key: str, n: int) -> list[str]:
     return [key if i == 0 else f"{key}#{i}" for i in range(n)]
 
 
-def enqueue(session: Session, key: str, to: list[str] | str, messages: list[dict], *,
-            not_before: datetime | None = None, urgent: bool = False, category: str = "push") -> int:
-    """Insert one row per ≤500 recipients; rows whose key exists are left alone. Returns rows added."""
+def _rows(key: str, to: list[str] | str, messages: list[dict], not_before: datetime | None, urgent: bool,
+          category: str) -> list[dict]:
     recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))  # no one twice
     if not recipients or not messages:
-        return 0
+        return []
     if len(messages) > 5:
         raise ValueError("LINE takes at most 5 messages per call")
     chunks = [recipients[i:i + MULTICAST_MAX] for i in range(0, len(recipients), MULTICAST_MAX)]
     now = utcnow()
-    rows = [dict(key=k, recipients=c, recipient_count=len(c), messages=messages, category=category,
+    return [dict(key=k, recipients=c, recipient_count=len(c), messages=messages, category=category,
                  urgent=urgent, next_attempt_at=not_before or now, retry_key=str(uuid.uuid4()),
                  created_at=now, status="pending", attempts=0)
             for k, c in zip(chunk_keys(key, len(chunks)), chunks)]
+
+
+def enqueue(session: Session, key: str, to: list[str] | str, messages: list[dict], *,
+            not_before: datetime | None = None, urgent: bool = False, category: str = "push") -> int:
+    """Insert one row per ≤500 recipients; rows whose key exists are left alone. Returns rows added."""
+    return enqueue_many(session.connection(), [(key, to, messages)], not_before=not_before, urgent=urgent,
+                        category=category)
+
+
+def enqueue_many(conn: Connection, items: list[tuple[str, list[str] | str, list[dict]]], *,
+                 not_before: datetime | None = None, urgent: bool = False, category: str = "push") -> int:
+    """`enqueue` for several (key, to, messages) on a bare connection. Returns rows added."""
+    rows = [r for key, to, messages in items for r in _rows(key, to, messages, not_before, urgent, category)]
     # RETURNING counts the rows really added on both databases (rowcount is -1 on some drivers).
-    return len(insert_ignore(session.connection(), OutboxMessage.__table__, rows, "key", returning=("id",)))
+    return len(insert_ignore(conn, OutboxMessage.__table__, rows, "key", returning=("id",)))
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:

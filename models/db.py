@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 
@@ -57,13 +57,12 @@ def _writer_lock(engine: Engine) -> threading.RLock:
 
 
 @contextmanager
-def session_scope(engine: Engine, *, readonly: bool = False, immediate: bool = True) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error.
+def _connect(engine: Engine, readonly: bool, immediate: bool) -> Iterator[Connection]:
+    """A connection; on SQLite a writer's starts its transaction with BEGIN IMMEDIATE, after the writer lock.
 
-    On SQLite a writing transaction starts with BEGIN IMMEDIATE: in WAL mode a deferred transaction that
-    read first and writes later fails at once with "database is locked" when another writer got in between
-    (the busy timeout does not apply to that upgrade). Pure reads pass `readonly=True`. PostgreSQL uses
-    row locks (FOR UPDATE SKIP LOCKED where rows are claimed).
+    In WAL mode a deferred transaction that read first and writes later fails at once with "database is
+    locked" when another writer got in between (the busy timeout does not apply to that upgrade). Pure reads
+    pass `readonly=True`. PostgreSQL uses row locks (FOR UPDATE SKIP LOCKED where rows are claimed).
     """
     lock = _writer_lock(engine) if immediate and not readonly and engine.dialect.name == "sqlite" else None
     locked = lock.acquire(timeout=SQLITE_WRITER_WAIT_S) if lock is not None else False
@@ -71,13 +70,29 @@ def session_scope(engine: Engine, *, readonly: bool = False, immediate: bool = T
         with engine.connect() as conn:
             if lock is not None:
                 conn.info["begin_sql"] = "BEGIN IMMEDIATE"
-            with Session(bind=conn, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
+            yield conn
     finally:
         if locked:
             lock.release()
+
+
+@contextmanager
+def session_scope(engine: Engine, *, readonly: bool = False, immediate: bool = True) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with _connect(engine, readonly, immediate) as conn:
+        with Session(bind=conn, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+
+@contextmanager
+def connection_scope(engine: Engine, *, readonly: bool = False, immediate: bool = True) -> Iterator[Connection]:
+    """Like session_scope for table-level statements only: the hot paths (the webhook's insert, marking
+    replies sent) skip the ORM session's cost."""
+    with _connect(engine, readonly, immediate) as conn:
+        with conn.begin():
+            yield conn
