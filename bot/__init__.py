@@ -1,6 +1,7 @@
 """The web app: `create_app()` builds it; nothing connects to anything at import time."""
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 
@@ -43,6 +44,8 @@ class BotState:
         threading.Thread(target=loop, name="inbox-recovery", daemon=True).start()
 
     def close(self) -> None:
+        if self._stop.is_set():
+            return
         self._stop.set()
         self.dispatcher.shutdown()
         self.gateway.close()
@@ -58,6 +61,8 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
     app.config["MAX_CONTENT_LENGTH"] = config.MAX_BODY_BYTES
     state = BotState(config, clock=clock)
     app.extensions["bot"] = state
+    # A gunicorn worker that is told to stop exits through here: the replies already decided go out first.
+    atexit.register(state.close)
 
     from bot.webhook import bp as webhook_bp
     app.register_blueprint(webhook_bp)

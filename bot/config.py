@@ -34,7 +34,9 @@ class Config:
     # A reply token older than this is not trusted: the answer goes out as a push instead.
     REPLY_TOKEN_MAX_AGE_S: int = 50
     LINE_TIMEOUT_S: float = 5.0
-    HANDLER_THREADS: int = 4
+    # Threads per process handling inbox events in batches (CPU work: one keeps batches full; see
+    # bot/dispatcher.py). More help only when handlers wait a lot (slow photo downloads).
+    HANDLER_THREADS: int = 1
     # Reply calls of a batch go out in parallel on these (they wait on LINE, not on the CPU).
     REPLY_THREADS: int = 16
     # Tests fix the clock; None means "now".

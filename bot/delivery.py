@@ -1,6 +1,6 @@
 """Getting handlers' answers to users: a free reply while the token is fresh, else a push via the outbox.
 
-The reply calls of a batch go out in parallel (the inbox's sender pool): with LINE a few hundred ms away they
+The reply calls of a batch go out in parallel on the sender threads: with LINE a few hundred ms away, they
 are what an answer waits for. Then one transaction queues the fallbacks and marks the whole batch `done`.
 """
 from __future__ import annotations
@@ -53,7 +53,8 @@ def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) 
 
 
 def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
-    """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued."""
+    """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued
+    as a push. The replies of a batch go out in parallel on the inbox's sender threads."""
     if not items:
         return
     split = [[m[i:i + MAX_PER_CALL] for i in range(0, len(m), MAX_PER_CALL)] for _, _, m in items]
@@ -65,6 +66,11 @@ def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push
         sent = list(inbox.senders.map(send, range(len(items))))
     else:
         sent = [send(k) for k in range(len(items))]
+    _close(inbox, items, split, sent)
+
+
+def _close(inbox, items, split, sent) -> None:
+    """Queue what the replies did not carry as pushes and mark the batch done, in one transaction."""
     fallbacks = [(event, uid, n, batches[n]) for (_, event, _), batches, first in zip(items, split, sent)
                  if (uid := (event.get("source") or {}).get("userId")) for n in range(first, len(batches))]
     keys = [_reply_key(event, n) for event, _, n, _ in fallbacks]

@@ -1,9 +1,12 @@
 """Who handles which stored event, when: per-user lanes on a small thread pool inside the web process.
 
-Events of one user are handled in order, one at a time (a lane). Free threads take the heads of waiting lanes,
-several at once when many wait: each thread takes its share of the waiting lanes, at most MAX_BATCH, and the
-inbox handles them in one transaction (bot/inbox.py). Light load: batches of one and no waiting; heavy load:
-fewer, larger transactions instead of a growing queue. See README "Why threads".
+Events of one user are handled in order, one at a time, and answered in order (a lane). Free handler threads
+take the heads of waiting lanes, several at once when many wait: each takes its share of the waiting lanes, at
+most MAX_BATCH, and the inbox handles them in one transaction (bot/inbox.py), then sends their replies in
+parallel on the sender threads. Light load: batches of one and no waiting; heavy load: fewer, larger
+transactions instead of a growing queue. Handling is CPU work under the GIL, so one handler thread per process
+is the default (HANDLER_THREADS): it keeps batches full and leaves the CPU (and SQLite's one writer) to the
+webhook's inserts; waiting for LINE is the senders' job (REPLY_THREADS). See README "Why threads".
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ class Dispatcher:
         self._queued: set[int] = set()       # ids submitted here and not yet finished
         self._workers = 0  # threads started on _work ...
         self._busy = 0     # ... of which handling a batch
+        self._closed = False
+        self.batches = self.events = 0  # handled so far (logged at shutdown: the mean batch size under load)
 
     # -- scheduling --------------------------------------------------------------------------------
     def submit(self, inbox_ids: list[int], user_ids: list[str | None]) -> None:
@@ -48,6 +53,8 @@ class Dispatcher:
             self._start_workers()
 
     def _start_workers(self) -> None:
+        if self._closed:
+            return  # shutting down: what is still queued is left to recovery
         # One more thread per waiting lane that no free thread is about to take.
         while self._workers < self.threads and self._workers - self._busy < len(self._waiting):
             self._workers += 1
@@ -67,6 +74,8 @@ class Dispatcher:
                     return
                 lanes, ids = self._take()
                 self._busy += 1
+                self.batches += 1
+                self.events += len(ids)
             try:
                 self.inbox.handle(ids)
             except Exception:  # noqa: BLE001 - one bad batch must not stop the thread
@@ -74,14 +83,18 @@ class Dispatcher:
             finally:
                 with self._lock:
                     self._busy -= 1
-                    for lane in lanes:
-                        if self._lanes[lane]:
-                            self._waiting.append(lane)
-                        else:
-                            del self._lanes[lane]
-                    self._queued.difference_update(ids)
-                    self._start_workers()
-                    self._idle.notify_all()
+                self._release(lanes, ids)
+
+    def _release(self, lanes: list[str], ids: list[int]) -> None:
+        with self._lock:
+            for lane in lanes:
+                if self._lanes[lane]:
+                    self._waiting.append(lane)
+                else:
+                    del self._lanes[lane]
+            self._queued.difference_update(ids)
+            self._start_workers()
+            self._idle.notify_all()
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every submitted event is handled (tests and graceful shutdown)."""
@@ -89,8 +102,12 @@ class Dispatcher:
             return self._idle.wait_for(lambda: not self._queued, timeout=timeout)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
-        self._senders.shutdown(wait=True)
+        with self._lock:
+            self._closed = True
+        if self.batches:
+            log.info("handled %d events in %d batches", self.events, self.batches)
+        self._pool.shutdown(wait=True)      # no new batches ...
+        self._senders.shutdown(wait=True)   # ... and the last replies out
 
     # -- handling -------------------------------------------------------------------------------------
     def process(self, inbox_id: int) -> None:

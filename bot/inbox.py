@@ -69,7 +69,13 @@ class Inbox:
         self.senders = senders  # a thread pool for the reply calls of a batch (None: one after the other)
 
     def handle(self, inbox_ids: list[int]) -> None:
-        """Handle these events (of different users, or in order) in one transaction; see the module doc."""
+        """Handle these events (of different users, or one user's in order) in one transaction, then deliver
+        the replies."""
+        delivery.deliver_replies(self, self._decide(inbox_ids))
+
+    process = handle  # the name callers used for one event
+
+    def _decide(self, inbox_ids: list[int]) -> list[tuple[int, dict, list[dict]]]:
         now = self.clock()
         try:
             with session_scope(self.engine, immediate=True) as s:
@@ -77,21 +83,17 @@ class Inbox:
         except Exception as exc:  # noqa: BLE001 - a handler bug gets an apology, not silence
             if len(inbox_ids) > 1:
                 log.warning("batch of %d failed (%s); handling each on its own", len(inbox_ids), exc)
-                for iid in inbox_ids:
-                    self.handle([iid])
-                return
+                return [item for iid in inbox_ids for item in self._decide([iid])]
             log.exception("handler failed for inbox %s", inbox_ids[0])
             messages = self._fail(inbox_ids[0], exc)
             if messages is None:
-                return
+                return []
             done = [(inbox_ids[0], json.loads(self._payload(inbox_ids[0])), messages, [])]
         if self.gateway is not None:
             for _iid, _event, _messages, effects in done:
                 if effects:
                     run_effects(self.gateway, effects)
-        delivery.deliver_replies(self, [(iid, event, messages) for iid, event, messages, _ in done])
-
-    process = handle  # the name callers used for one event
+        return [(iid, event, messages) for iid, event, messages, _ in done]
 
     def _handle_in(self, s, inbox_ids: list[int], now: datetime) -> list[tuple]:
         conn = s.connection()
