@@ -4,6 +4,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import weakref
 
 from flask import Flask, jsonify
 
@@ -62,7 +63,9 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
     state = BotState(config, clock=clock)
     app.extensions["bot"] = state
     # A gunicorn worker that is told to stop exits through here: the replies already decided go out first.
-    atexit.register(state.close)
+    # (A weak reference: test runs build many apps and close them themselves.)
+    ref = weakref.ref(state)
+    atexit.register(lambda: (alive := ref()) is not None and alive.close())
 
     from bot.webhook import bp as webhook_bp
     app.register_blueprint(webhook_bp)

@@ -1,0 +1,110 @@
+"""Events handled in batches under load: everyone answered once, each user's events and answers in order,
+a failing handler costs the others nothing, and recovery leaves alone what this process still has queued."""
+from __future__ import annotations
+
+import threading
+
+from sqlmodel import select
+
+from bot.inbox import store_events
+from bot.sandbox import events as ev
+from models.core import InboxEvent, User
+from models.sql import insert_ignore
+from tests.conftest import texts_to
+
+USERS = [f"U{i:032x}" for i in range(1, 7)]
+
+
+def arrive_together(bot, line, clock, events):
+    """Store events as webhooks would, then hand them to the dispatcher in one go (as under load)."""
+    for event in events:
+        line.issue_reply_token(event["source"]["userId"], event["replyToken"])
+    fresh = store_events(bot.engine, events)
+    bot.dispatcher.submit([i for i, _ in fresh], [u for _, u in fresh])
+
+
+def echo_with_count(seen: list):
+    def handler(ctx):
+        seen.append((ctx.line_user_id, ctx.text))
+        n = ctx.state.draft.get("n", 0)
+        ctx.state.draft = {"n": n + 1}  # state carried from one event (and batch) to the next
+        return [{"type": "text", "text": f"{ctx.text} #{n}"}]
+    return handler
+
+
+def test_many_users_at_once_are_handled_in_batches_each_in_order(bot, line, clock, db):
+    seen: list = []
+    bot.router.text_prefix("ลำดับ", echo_with_count(seen))
+    events = [ev.text_event(u, f"ลำดับ{k}", timestamp_ms=clock.ms()) for k in (1, 2, 3) for u in USERS]
+    arrive_together(bot, line, clock, events)
+    assert bot.dispatcher.wait_idle(10)
+    for u in USERS:
+        assert texts_to(line, u) == ["ลำดับ1 #0", "ลำดับ2 #1", "ลำดับ3 #2"]
+        assert [d.kind for d in line.deliveries_for(u)] == ["reply"] * 3
+    assert bot.dispatcher.batches < bot.dispatcher.events == len(events)  # fewer transactions than events
+    with db() as s:
+        assert {r.status for r in s.exec(select(InboxEvent))} == {"done"}
+        assert len(s.exec(select(User)).all()) == len(USERS)  # first contact made each user exactly once
+
+
+def test_a_failing_handler_in_a_batch_costs_the_others_nothing(bot, line, clock, db):
+    seen: list = []
+    bot.router.text_prefix("ลำดับ", echo_with_count(seen))
+
+    def boom(ctx):
+        raise RuntimeError("bug")
+    bot.router.text("พัง", boom)
+    bad = USERS[2]
+    events = [ev.text_event(u, "พัง" if u == bad else "ลำดับ1", timestamp_ms=clock.ms()) for u in USERS]
+    arrive_together(bot, line, clock, events)
+    assert bot.dispatcher.wait_idle(10)
+    for u in USERS:
+        assert len(line.deliveries_for(u)) == 1, u  # answered once, none twice after the batch's retry
+        if u != bad:
+            assert texts_to(line, u) == ["ลำดับ1 #0"]  # the rolled-back first try left no trace in the state
+    assert texts_to(line, bad)[0] and "ลำดับ" not in texts_to(line, bad)[0]  # an apology
+    with db() as s:
+        statuses = sorted(r.status for r in s.exec(select(InboxEvent)))
+    assert statuses == ["done"] * (len(USERS) - 1) + ["failed"]
+
+
+def test_recovery_leaves_events_queued_in_this_process_alone(bot, line, clock):
+    """A slow LINE makes a user's answers late, not lost: a recovery sweep must neither send the decided
+    reply again nor handle the user's next event before the first is answered."""
+    release, entered = threading.Event(), threading.Event()
+    reply = bot.gateway.reply
+
+    def slow_first_reply(token, messages):
+        if not entered.is_set():
+            entered.set()
+            assert release.wait(10)
+        return reply(token, messages)
+    bot.gateway.reply = slow_first_reply
+    bot.router.text("หนึ่ง", lambda ctx: [{"type": "text", "text": "หนึ่ง"}])
+    bot.router.text("สอง", lambda ctx: [{"type": "text", "text": "สอง"}])
+    u = USERS[0]
+    arrive_together(bot, line, clock, [ev.text_event(u, "หนึ่ง", timestamp_ms=clock.ms())])
+    assert entered.wait(10)  # decided and stored ('handled'), its reply call under way
+    arrive_together(bot, line, clock, [ev.text_event(u, "สอง", timestamp_ms=clock.ms())])
+    clock.advance(seconds=45)  # both look abandoned to a recovery sweep by now
+    try:
+        assert bot.dispatcher.recover() == 0
+    finally:
+        release.set()
+    assert bot.dispatcher.wait_idle(10)
+    assert texts_to(line, u) == ["หนึ่ง", "สอง"]
+
+
+def test_insert_ignore_returns_only_rows_really_added(bot):
+    table = User.__table__
+    from models.core import utcnow
+    now = utcnow()
+    row = dict(line_user_id=USERS[0], status="new", following=True, mute_reminders=False, created_at=now,
+               updated_at=now)
+    with bot.engine.begin() as conn:
+        first = insert_ignore(conn, table, [row, dict(row, line_user_id=USERS[1])], "line_user_id",
+                              returning=("line_user_id",))
+        again = insert_ignore(conn, table, [row, dict(row, line_user_id=USERS[2])], "line_user_id",
+                              returning=("line_user_id",))
+    assert [r[0] for r in first] == USERS[:2]
+    assert [r[0] for r in again] == [USERS[2]]
