@@ -436,7 +436,8 @@ def main(argv=None) -> int:
                                sb_port, tmp / "logs", {"PYTHONPATH": str(ROOT)})
     sandbox = Sandbox(sb_port, sandbox_srv)
     results: list[Result] = []
-    slow_drain = args.slow_requests * args.slow_latency_ms / 1000 / max(1, args.workers * (args.handler_threads or 4))
+    # Answers under latency: each handler thread sends a batch (<= 16) of replies per LINE round trip.
+    slow_drain = args.slow_requests * args.slow_latency_ms / 1000 / max(1, args.workers * (args.handler_threads or 1) * 16)
     plan = {
         "echo": dict(label="(a) echo bot (line-bot-sdk)", bot="echo"),
         "sqlite": dict(label="(b) ours, SQLite", bot="ours", db="sqlite"),
@@ -510,7 +511,7 @@ Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Python {inf
 Date: {info['date']}.
 
 Setup: each bot under `gunicorn --worker-class gthread --workers {args.workers} --threads {args.threads}` (ours with its
-default HANDLER_THREADS=4 per worker); the sandbox LINE API as its own gunicorn process (1 worker, 64 threads,
+defaults per worker: {args.handler_threads or 'HANDLER_THREADS=1'} handler thread(s), REPLY_THREADS=16 sender threads); the sandbox LINE API as its own gunicorn process (1 worker, 64 threads,
 state in memory); the load from {args.procs} driver processes over {args.connections} keep-alive connections;
 everything on 127.0.0.1, sharing the same {info['nproc']} cores (and, during this run, with other people's test
 suites and benchmarks: "load" is the 1-minute load average when each timed run started). Requests per
@@ -520,8 +521,8 @@ after {args.max_seconds:g} s), {args.slow_requests} for (d), {args.echo_slow_req
 with a unique webhookEventId, a unique user and a reply token registered at the sandbox before the timed run.
 Time-to-200 is measured by the driver from sending the request to reading the whole response.
 accepted/s = 200s per second of sending; answered/s = users answered per second until the last answer reached
-the sandbox (the echo bot replies before its 200; ours stores the event, answers 200, and replies from its
-handler threads). Answers are counted at the sandbox (`GET /_sandbox/deliveries`, polled with a deadline).
+the sandbox (the echo bot replies before its 200; ours stores the event, answers 200, then handles waiting
+events in batches and replies from its sender threads). Answers are counted at the sandbox (`GET /_sandbox/deliveries`, polled with a deadline).
 CPU ms/req = user+system CPU of the bot's (or sandbox's) processes per answered request, from /proc: the
 figure least disturbed by a busy machine. Baseline: `bench/echo_bot.py`, a line-bot-sdk v3
 `WebhookHandler` + `MessagingApi` echo bot (one shared ApiClient; LINE's sample opens one per event).
