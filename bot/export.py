@@ -3,6 +3,8 @@ plan's "ปัญหาที่อยากแก้ ความดีที�
 submitted version (a bureau that has not submitted gets its pledge items with empty answers)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlmodel import Session
@@ -12,13 +14,14 @@ from bot import pledges, rounds as svc
 from messages_th.dates import thai_date, thai_datetime
 from messages_th.rounds import period_th
 from messages_th.virtues import name_th
+from models.core import utcnow
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 ITEM_HEADER_ROW = len(th.EXPORT_INFO) + 3  # a title row, the info block, a blank row
 
 
-def export_round(session: Session, code: str) -> Workbook:
+def export_round(session: Session, code: str, now: datetime | None = None) -> Workbook:
     rnd = svc.get_round(session, code)
     if rnd is None:
         raise LookupError(code)
@@ -29,7 +32,7 @@ def export_round(session: Session, code: str) -> Workbook:
     summary.append([th.EXPORT_INFO[3], thai_date(rnd.due_date)])
     summary.append([])
     summary.append(list(th.EXPORT_SUMMARY_HEADERS))
-    for n, (bureau, status) in enumerate(svc.report_status_table(session, rnd), start=1):
+    for n, (bureau, status) in enumerate(svc.report_status_table(session, rnd, now or utcnow()), start=1):
         report = svc.latest_submitted(session, rnd.id, bureau.id)
         summary.append([n, bureau.code, bureau.name, th.export_status(status), report.version if report else None,
                         thai_datetime(report.submitted_at) if report else None])

@@ -24,7 +24,7 @@ PATTERN = {
     "moral-org": ((10, 1), (6, 30), (6, 30)),
     "bureau-eval": ((10, 1), (9, 30), (7, 30)),
 }
-STATUSES = ("submitted", "late", "draft", "not_started")
+STATUSES = ("submitted", "late", "overdue", "draft", "not_started")  # labels: messages_th.rounds.STATUS_TH
 
 
 def _fy_day(fy_be: int, month_day: tuple[int, int]) -> date:
@@ -170,16 +170,24 @@ def submit(session: Session, rnd: Round, bureau_id: int, author_id: int | None, 
     return report
 
 
-def round_status(session: Session, rnd: Round, bureau: Bureau | int) -> str:
-    """'submitted' | 'late' (last submission after the due) | 'draft' | 'not_started'."""
+def status_of(submitted: bool, late: bool, has_draft: bool, rnd: Round, now: datetime) -> str:
+    """The one rule behind every status shown (status view, digest, export): 'submitted' | 'late' (last
+    submission after the due) | 'overdue' (past the due, not sent) | 'draft' | 'not_started'."""
+    if submitted:
+        return "late" if late else "submitted"
+    if now > end_of_day_bkk(rnd.due_date):
+        return "overdue"
+    return "draft" if has_draft else "not_started"
+
+
+def round_status(session: Session, rnd: Round, bureau: Bureau | int, now: datetime) -> str:
     bureau_id = bureau if isinstance(bureau, int) else bureau.id
     last = latest_submitted(session, rnd.id, bureau_id)
-    if last is not None:
-        return "late" if last.late else "submitted"
-    return "draft" if get_draft(session, rnd.id, bureau_id) is not None else "not_started"
+    return status_of(last is not None, bool(last and last.late),
+                     get_draft(session, rnd.id, bureau_id) is not None, rnd, now)
 
 
-def report_status_table(session: Session, rnd: Round) -> list[tuple[Bureau, str]]:
-    """Every active bureau with its status for the round (the weekly digest uses this)."""
+def report_status_table(session: Session, rnd: Round, now: datetime) -> list[tuple[Bureau, str]]:
+    """Every active bureau with its status for the round (status view and export)."""
     bureaus = session.exec(select(Bureau).where(Bureau.active == True).order_by(Bureau.code))  # noqa: E712
-    return [(b, round_status(session, rnd, b.id)) for b in bureaus]
+    return [(b, round_status(session, rnd, b.id, now)) for b in bureaus]

@@ -66,6 +66,10 @@ class Router:
     def postback_actions(self) -> set[str]:
         return set(self._postbacks)
 
+    @property
+    def keywords(self) -> set[str]:
+        return set(self._keywords) | CANCEL_WORDS
+
     # -- dispatch --------------------------------------------------------------------------------
     def dispatch(self, ctx: Ctx) -> list[dict]:
         import messages_th.common as th

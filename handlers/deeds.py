@@ -7,6 +7,7 @@ stateDiagram-v2
     book --> confirm: deed.edit id (own, live, < 7 days) -- handlers.record "deed" flow
     book --> ask_delete: deed.delete id (own, live, < 7 days)
     ask_delete --> [*]: deed.delete_ok id (history + ledger entry)
+    ask_delete --> [*]: deed.keep (nothing changes)
     book --> locked: older than 7 days / another's id
     [*] --> bureau: deeds.bureau / BUREAU_WORD (coordinator)
 ```
@@ -98,6 +99,11 @@ def delete_ok(ctx):
     return [td.deleted()]
 
 
+def keep(ctx):
+    """"ไม่ลบ" on the delete question: nothing changes; next: done."""
+    return [td.kept()]
+
+
 def bureau_view(ctx):
     """Participation of the coordinator's bureau this week and this FY; next: nothing."""
     if ctx.user is not None and ctx.user.registered and ctx.user.bureau_id is None:
@@ -123,3 +129,4 @@ def register(router) -> None:
     router.postback("deed.edit", edit_deed)
     router.postback("deed.delete", delete_deed)
     router.postback("deed.delete_ok", delete_ok)
+    router.postback("deed.keep", keep)

@@ -40,7 +40,7 @@ def start(ctx):
     rounds = [first] + [r for r in svc.current_rounds(ctx.session, today) if r.id != first.id] if first else []
     if not rounds:
         return [th.no_open_round()]
-    return [th.pick_round([(r.code, r.key, r.fy, r.due_date, svc.round_status(ctx.session, r, bureau_id))
+    return [th.pick_round([(r.code, r.key, r.fy, r.due_date, svc.round_status(ctx.session, r, bureau_id, ctx.now))
                            for r in rounds], bureau_id)]
 
 
@@ -167,14 +167,14 @@ def status(ctx):
         rnd = svc.default_round(ctx.session, today) or svc.next_due(ctx.session, today)
         if rnd is None:
             return [th.no_open_round()]
-        rows = [(b.name, st) for b, st in svc.report_status_table(ctx.session, rnd)]
+        rows = [(b.name, st) for b, st in svc.report_status_table(ctx.session, rnd, ctx.now)]
         return [th.all_bureaus_status(rnd.title, rnd.due_date, rows)]
     bureau_id = ctx.user.bureau_id
     denied = require(ctx, "coordinator", bureau_id=bureau_id)
     if denied:
         return denied
     fy = fiscal_year_be(today)
-    rows = [(r.title, r.due_date, svc.round_status(ctx.session, r, bureau_id), (r.due_date - today).days)
+    rows = [(r.title, r.due_date, svc.round_status(ctx.session, r, bureau_id, ctx.now), (r.due_date - today).days)
             for r in svc.rounds_of_fy(ctx.session, fy)]
     return [th.bureau_status(ctx.session.get(Bureau, bureau_id).name, fy, rows)]
 

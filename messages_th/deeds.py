@@ -169,11 +169,15 @@ def delete_ask(d: dict) -> dict:
     return text(f"ลบบันทึกนี้ใช่ไหมครับ?\n{BY_KEY[d['virtue']].label} · {thai_date(d['deed_date'])}\n"
                 f"{clip(d['description'], 200)}\n(การลบจะถูกเก็บเป็นประวัติในสมุดความดี)",
                 quick_reply([("🗑 ยืนยันลบ", pb("ยืนยันลบ", "deed.delete_ok", "ยืนยันลบ", id=d["id"])),
-                             ("ไม่ลบ", msg_action("ไม่ลบ", "ยกเลิก"))]))
+                             ("ไม่ลบ", pb("ไม่ลบ", "deed.keep", "ไม่ลบ", id=d["id"]))]))
 
 
 def deleted() -> dict:
     return text("ลบบันทึกเรียบร้อยแล้วครับ", keyword_replies(BOOK_WORD))
+
+
+def kept() -> dict:
+    return text("ไม่ได้ลบครับ บันทึกนี้ยังอยู่ในสมุดความดี 👍", keyword_replies(BOOK_WORD))
 
 
 def book_summary(fy: int, totals: dict[str, int], streak: int) -> dict:

@@ -5,11 +5,11 @@ from messages_th import virtues
 from messages_th.art import render_bar_chart
 from messages_th.common import pb, text
 from messages_th.dates import thai_date, thai_datetime
+from messages_th.rounds import STATUS_TH
 from messages_th.flex import MUTED, bubble, button, flex, kv_row, separator, txt
 
 KW_DIGEST = "สรุปสัปดาห์"
 OTHER = "อื่น ๆ"
-STATUS_TH = {"submitted": "ส่งแล้ว", "late": "ล่าช้า", "draft": "ร่าง", "not_started": "ยังไม่เริ่ม"}
 
 
 def _name(row: dict) -> str:

@@ -18,8 +18,11 @@ TITLES = {
 }
 SHORT = {"6m": "รอบ 6 เดือน", "9m": "รอบ 9 เดือน", "12m": "รอบ 12 เดือน",
          "moral-org": "องค์กรคุณธรรม", "bureau-eval": "ประเมินสำนัก"}
-STATUS_TH = {"submitted": "ส่งแล้ว", "late": "ส่งช้า", "draft": "ร่าง", "not_started": "ยังไม่เริ่ม"}
-STATUS_ICON = {"submitted": "✅", "late": "⏰", "draft": "📝", "not_started": "⬜"}
+# One vocabulary for the status view, the digest and the export: "late" = sent after the due date,
+# "overdue" = past the due date and not sent (whether or not a draft exists).
+STATUS_TH = {"submitted": "ส่งแล้ว", "late": "ส่งช้า", "overdue": "เลยกำหนด ยังไม่ส่ง", "draft": "ร่าง",
+             "not_started": "ยังไม่เริ่ม"}
+STATUS_ICON = {"submitted": "✅", "late": "⏰", "overdue": "🔴", "draft": "📝", "not_started": "⬜"}
 
 
 def round_title(key: str, fy_be: int) -> str:

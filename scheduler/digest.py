@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
-from messages_th.dates import BKK, end_of_day_bkk, today_bkk
+from messages_th.dates import BKK, today_bkk
 from models.campaigns import Campaign
 from models.core import Bureau, User
 from models.deeds import Deed
@@ -69,8 +69,8 @@ def compute(session: Session, now: datetime) -> dict:
 
 
 def round_status(session: Session, now: datetime) -> dict | None:
-    """Per-bureau status of the current round: submitted | late | draft | not_started (one GROUP BY)."""
-    from bot.rounds import default_round
+    """Per-bureau status of the current round (bot.rounds.status_of's rule, from one GROUP BY)."""
+    from bot.rounds import STATUSES, default_round, status_of
     today = today_bkk(now)
     rnd = default_round(session, today) or session.exec(  # else the last round due: who is late
         select(Round).where(Round.due_date < today).order_by(Round.due_date.desc())).first()
@@ -81,13 +81,11 @@ def round_status(session: Session, now: datetime) -> dict | None:
     late = func.max(case((and_(R.status == "submitted", R.late == True), 1), else_=0))  # noqa: E712
     per = {b: (int(s), int(lt)) for b, s, lt in session.exec(
         select(R.bureau_id, sub, late).where(R.round_id == rnd.id).group_by(R.bureau_id))}
-    overdue = now > end_of_day_bkk(rnd.due_date)
     table = []
     for b in session.exec(select(Bureau).where(Bureau.active == True).order_by(Bureau.code)):  # noqa: E712
-        s, lt = per.get(b.id, (None, 0))
-        status = ("late" if lt else "submitted") if s else ("late" if overdue else "draft" if s == 0 else "not_started")
-        table.append((b.name, b.id, status))
-    counts = {k: sum(1 for *_, st in table if st == k) for k in ("submitted", "late", "draft", "not_started")}
+        s, lt = per.get(b.id, (None, 0))  # s == 0: only drafts
+        table.append((b.name, b.id, status_of(bool(s), bool(lt), s == 0, rnd, now)))
+    counts = {k: sum(1 for *_, st in table if st == k) for k in STATUSES}
     return {"code": rnd.code, "title": rnd.title, "due": rnd.due_date, "table": table, "counts": counts}
 
 

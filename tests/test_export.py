@@ -38,7 +38,8 @@ def test_export_cell_by_cell(app, db, tmp_path):
     assert (sm["A2"].value, sm["B2"].value) == ("กำหนดส่ง", "20 มี.ค. 2569")
     assert [c.value for c in sm[4]] == ["ลำดับ", "รหัสสำนัก", "สำนัก", "สถานะ", "ฉบับที่", "วันที่ส่ง"]
     assert [c.value for c in sm[5]] == [1, "B1", "สำนักทดสอบหนึ่ง", "ส่งแล้ว", 1, "10 มี.ค. 2569 เวลา 14:05 น."]
-    assert [c.value for c in sm[6]] == [2, "B2", "สำนักทดสอบสอง", "ยังไม่เริ่ม", None, None]
+    # The round was due in March 2026: a bureau that never sent is overdue (as in the status view and digest).
+    assert [c.value for c in sm[6]] == [2, "B2", "สำนักทดสอบสอง", "เลยกำหนด ยังไม่ส่ง", None, None]
     ws = wb["B1"]
     assert ws["A1"].value == "แบบรายงานปัญหาที่อยากแก้ ความดีที่อยากทำ"
     assert [(ws[f"A{r}"].value, ws[f"B{r}"].value) for r in range(2, 9)] == [
@@ -57,7 +58,7 @@ def test_export_cell_by_cell(app, db, tmp_path):
     assert ws["M12"].value == 0 and ws.max_row == 12
     assert ws["A10"].font.bold
     b2 = wb["B2"]
-    assert b2["B6"].value == "ยังไม่เริ่ม" and b2.max_row == 10  # no items of its own, no organization items
+    assert b2["B6"].value == "เลยกำหนด ยังไม่ส่ง" and b2.max_row == 10  # no items of its own, no organization items
 
 
 def test_export_unknown_round(app, db):

@@ -92,8 +92,11 @@ def test_report_status_table_for_the_digest(db):
         svc.submit(s, rnd, b2.id, None, now)
         svc.open_draft(s, rnd, b3.id, None)
         svc.submit(s, rnd, b3.id, None, now + timedelta(days=30))
-        table = [(b.code, st) for b, st in svc.report_status_table(s, rnd)]
+        table = [(b.code, st) for b, st in svc.report_status_table(s, rnd, now)]
+        after_due = [(b.code, st) for b, st in svc.report_status_table(s, rnd, now + timedelta(days=30))]
     assert table == [("A1", "draft"), ("A2", "submitted"), ("A3", "late")]
+    # Past the due date a draft is overdue, everywhere the status is shown (the digest uses the same rule).
+    assert after_due == [("A1", "overdue"), ("A2", "submitted"), ("A3", "late")]
 
 
 def test_submit_without_a_draft_fails(db):

@@ -80,3 +80,9 @@ def test_postback_format_round_trip_and_rejects():
             decode(bad)
     with pytest.raises(ValueError):
         encode("x", blob="ก" * 200)
+
+
+def test_every_keyword_the_help_lists_is_answered_by_a_flow(bot):
+    from messages_th.common import DEFAULT_HELP
+    listed = {word for word, _ in DEFAULT_HELP}
+    assert listed - bot.router.keywords == set()

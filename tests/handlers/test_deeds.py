@@ -148,6 +148,18 @@ def test_delete_asks_first_and_happens_once(people, send, line, db):
         assert ledger.verify(s).ok
 
 
+def test_not_deleting_keeps_the_deed_and_says_so(people, send, line, db):
+    me = people[0]
+    [deed_id] = add(db, me)
+    send("postback", me, encode("deed.delete", id=deed_id))
+    keep = [p for p in postbacks(line.messages_for(me)[-1]) if p[0] == "deed.keep"]
+    assert keep
+    send("postback", me, encode(keep[0][0], **keep[0][1]))
+    assert "ไม่ได้ลบ" in texts_to(line, me)[-1]
+    with db() as s:
+        assert s.get(Deed, deed_id).deleted_at is None and ledger.head(s)[0] == 1
+
+
 def test_bureau_view_for_coordinators_only(people, send, line, db):
     me, other, coord = people
     add(db, me, 2)

@@ -113,7 +113,7 @@ def test_due_date_ends_at_23_59_bangkok_and_late_is_accepted(send, line, db, clo
     assert "ส่งช้า" in texts_to(line, w.coord)[-1]
     assert [(v, late) for v, _, late, _ in _reports(db)] == [(1, False), (2, True)]
     with db() as s:
-        assert svc.round_status(s, svc.get_round(s, R6), w.b1) == "late"
+        assert svc.round_status(s, svc.get_round(s, R6), w.b1, clock()) == "late"
 
 
 def test_role_checks_refuse_politely_and_change_nothing(send, line, db, clock):

@@ -59,7 +59,7 @@ def test_digest_numbers(db, data):
     rows = {r["code"]: (r["deeds"], r["participants"], r["staff"]) for r in d["bureaus"]}
     assert rows == {"DA": (3, 2, 6), "DB": (1, 1, 6), None: (1, 1, 3)}
     assert (d["participants"], d["staff"]) == (4, 15)  # the committee member has no bureau
-    assert d["round"]["counts"] == {"submitted": 1, "late": 0, "draft": 1, "not_started": 1}
+    assert d["round"]["counts"] == {"submitted": 1, "late": 0, "overdue": 0, "draft": 1, "not_started": 1}
     assert [t for t, _ in d["upcoming"]["rounds"]] == ["รอบ 6 เดือน"]
     assert [t for t, _ in d["upcoming"]["campaigns"]] == ["เดินการกุศล"]
     assert d["ledger"] == ledger
@@ -70,14 +70,20 @@ def test_preview_text_has_the_same_numbers(db, data):
         text = preview_text(digest.compute(s, NOW))
     assert "5 (+3 จากสัปดาห์ก่อน)" in text
     assert "อื่น ๆ (1 สำนัก): 1 / 1 / 3" in text
-    assert "ส่งแล้ว 1, ล่าช้า 0, ร่าง 1, ยังไม่เริ่ม 1" in text
+    assert "ส่งแล้ว 1, ส่งช้า 0, เลยกำหนด ยังไม่ส่ง 0, ร่าง 1, ยังไม่เริ่ม 1" in text
     assert "DC" not in text
 
 
-def test_overdue_unsubmitted_counts_as_late(db, data):
+def test_past_the_due_date_unsent_is_overdue_as_in_the_status_view(db, data):
+    from bot import rounds as svc
+    now = bkk(2027, 4, 5, 9, 0)
     with db() as s:
-        d = digest.compute(s, bkk(2027, 4, 5, 9, 0))
-    assert d["round"]["counts"]["late"] == 2 and d["round"]["counts"]["submitted"] == 1
+        d = digest.compute(s, now)
+        rnd = svc.get_round(s, d["round"]["code"])
+        view = {b.id: st for b, st in svc.report_status_table(s, rnd, now)}
+    assert d["round"]["counts"]["overdue"] == 2 and d["round"]["counts"]["submitted"] == 1
+    assert d["round"]["counts"]["late"] == 0
+    assert {bid: st for _name, bid, st in d["round"]["table"]} == view
 
 
 def test_weekly_run_sends_committee_digest_with_chart_and_bureau_digests(db, data, config):
