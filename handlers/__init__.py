@@ -17,6 +17,7 @@ FLOWS = (
     "handlers.campaigns",
     "handlers.committee",
     "handlers.preferences",
+    "handlers.deputy",
     "handlers.reference",
     "handlers.help",  # last: the menu lists what the others registered
 )

@@ -1,7 +1,7 @@
 """Flow: preferences — mute non-essential reminders, and a coordinator's own Monday bureau digest on/off.
 
-Coordinators still get due-date reminders when muted (they may name a deputy instead: `flask --app bot
-delegate`). Each keyword answers at once; next step: none.
+Coordinators still get due-date reminders when muted (they may name a deputy instead: handlers/deputy.py,
+or `flask --app bot delegate`). Each keyword answers at once; next step: none.
 """
 from __future__ import annotations
 
