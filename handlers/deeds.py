@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 import messages_th.deeds as td
-from bot import deeds_service as svc
+from bot import deeds_service as svc, deeds_stats as stats
 from bot.auth import require
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
 from models.core import Bureau
@@ -44,7 +44,7 @@ def my_book(ctx):
         offset = max(0, int((ctx.postback[1] if ctx.postback else {}).get("o", 0)))
     except ValueError:
         offset = 0
-    deeds = svc.recent(ctx.session, ctx.user, offset=offset, limit=PAGE + 1)
+    deeds = stats.recent(ctx.session, ctx.user, offset=offset, limit=PAGE + 1)
     if not deeds and offset == 0:
         return [td.book_empty()]
     edited = set(ctx.session.scalars(select(DeedHistory.deed_id).where(
@@ -52,8 +52,8 @@ def my_book(ctx):
     out = []
     if offset == 0:
         fy = fiscal_year_be(today_bkk(ctx.now))
-        out.append(td.book_summary(fy, svc.fy_totals(ctx.session, ctx.user, ctx.now),
-                                   svc.streak_weeks(ctx.session, ctx.user, ctx.now)))
+        out.append(td.book_summary(fy, stats.fy_totals(ctx.session, ctx.user, ctx.now),
+                                   stats.streak_weeks(ctx.session, ctx.user, ctx.now)))
     page = [_view(d, ctx.now, d.id in edited) for d in deeds[:PAGE]]
     if page:
         out.append(td.deeds_carousel(page, offset + PAGE if len(deeds) > PAGE else None))
@@ -116,8 +116,8 @@ def bureau_view(ctx):
     fy = fiscal_year_be(today)
     fy_start, _ = fiscal_year_bounds(fy)
     bureau = ctx.session.get(Bureau, ctx.user.bureau_id)
-    week = svc.participation(ctx.session, bureau.id, monday, monday + timedelta(days=6))
-    year = svc.participation(ctx.session, bureau.id, fy_start, today)
+    week = stats.participation(ctx.session, bureau.id, monday, monday + timedelta(days=6))
+    year = stats.participation(ctx.session, bureau.id, fy_start, today)
     return [td.bureau_view(bureau.name, fy, week, year)]
 
 

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 import messages_th.common as th
 import messages_th.deeds as td
-from bot import deeds_service as svc
+from bot import deeds_service as svc, deeds_stats as stats
 from bot.auth import require
 from bot.gateway import GatewayError
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
@@ -257,7 +257,7 @@ def confirm(ctx):
         ctx.end()
         return [td.problem(err.code, **err.info)]
     ctx.end()
-    return [td.saved(v, svc.fy_count(ctx.session, ctx.user, ctx.now))]
+    return [td.saved(v, stats.fy_count(ctx.session, ctx.user, ctx.now))]
 
 
 def register(router) -> None:

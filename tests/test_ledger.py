@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot import deeds_service as svc
-from bot import ledger
+from bot import deeds_service as svc, deeds_stats as stats
+from bot import ledger, ledger_verify
 from models.core import User
 from models.db import session_scope
 from models.deeds import Deed, DeedHistory, LedgerEntry
@@ -122,10 +122,10 @@ def test_erase_keeps_the_chain_valid_and_counts(chain, db, config):
     assert len(list(photo_dir.iterdir())) == 1
     with db() as s:
         a = s.get(User, a_id)
-        before = svc.fy_totals(s, a, NOW)
+        before = stats.fy_totals(s, a, NOW)
         assert svc.erase_user_deeds(s, a, media_dir=config.MEDIA_DIR, now=NOW + timedelta(days=1)) == 3
     with db() as s:
-        assert svc.fy_totals(s, s.get(User, a_id), NOW) == before
+        assert stats.fy_totals(s, s.get(User, a_id), NOW) == before
         for i in ids[:3]:
             d = s.get(Deed, i)
             assert (d.description, d.photos, d.salt) == ("", [], "") and d.erased_at is not None
@@ -219,7 +219,7 @@ def test_fast_state_text_equals_the_canonical_json(values):
     d = SimpleNamespace(id=41, user_id=5, deed_date=DAY, pledge_item_id=None, campaign_id=9, salt="ab" * 16,
                         description="ช่วยงาน 😀 \"quoted\"", photos=[{"sha256": "f" * 64}, {"sha256": "0" * 64}],
                         **values)
-    fast = ledger.state_json(d.id, d.user_id, d.bureau_id, d.virtue, DAY.isoformat(), d.source, d.pledge_item_id,
+    fast = ledger_verify.state_json(d.id, d.user_id, d.bureau_id, d.virtue, DAY.isoformat(), d.source, d.pledge_item_id,
                              d.campaign_id, d.beneficiaries, d.hours, d.deleted_at is not None, d.salt,
                              d.description, [p["sha256"] for p in d.photos])
     assert fast == ledger.canonical(ledger.deed_state(d))

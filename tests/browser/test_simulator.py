@@ -131,7 +131,7 @@ def test_phone_viewport_one_screen_at_a_time(page_at):
 
 
 def _fy_deeds(stack, key: str) -> int:
-    from bot.deeds_service import fy_count
+    from bot.deeds_stats import fy_count
     from models.core import User, utcnow
     from models.db import session_scope
     from sqlmodel import select

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from bot import deeds_service as svc
+from bot import deeds_service as svc, deeds_stats as stats
 from bot import ledger
 from bot.postback import decode, encode
 from models.core import User
@@ -83,9 +83,9 @@ def test_streak_counts_weeks_in_a_row(people, db):
         add(db, me, 1, day=day)
     with db() as s:
         user = s.scalars(select(User).where(User.line_user_id == me)).one()
-        assert svc.streak_weeks(s, user, NOW) == 2  # this week and last; the week of 19 Oct is empty
-        assert svc.streak_weeks(s, user, NOW + timedelta(days=7)) == 2  # next week still open
-        assert svc.streak_weeks(s, user, NOW + timedelta(days=14)) == 0
+        assert stats.streak_weeks(s, user, NOW) == 2  # this week and last; the week of 19 Oct is empty
+        assert stats.streak_weeks(s, user, NOW + timedelta(days=7)) == 2  # next week still open
+        assert stats.streak_weeks(s, user, NOW + timedelta(days=14)) == 0
 
 
 def test_edit_own_deed_keeps_history_and_ledger(people, send, line, db):
