@@ -575,8 +575,8 @@ FINDINGS = """
      no longer takes one user's events out of order (tests/bot/test_batches.py).
 4. **Left**: SQLite's single writer is held by a handling batch for a few ms, so webhook inserts queue
    behind it (p99 ~0.2 s at saturation); PostgreSQL has no such lock but costs more CPU per statement here.
-   For real load use PostgreSQL, as the design says. A handler that downloads a photo does so inside its
-   transaction; with one handler thread per process other users wait for that download.
+   For real load use PostgreSQL, as the design says. (Photos are downloaded on their own threads before
+   their event is handled, so a slow download holds up neither the handler thread nor the database.)
 """
 
 

@@ -35,7 +35,7 @@ class Config:
     REPLY_TOKEN_MAX_AGE_S: int = 50
     LINE_TIMEOUT_S: float = 5.0
     # Threads per process handling inbox events in batches (CPU work: one keeps batches full; see
-    # bot/dispatcher.py). More help only when handlers wait a lot (slow photo downloads).
+    # bot/dispatcher.py). Photos are downloaded beforehand on download threads, so handlers rarely wait.
     HANDLER_THREADS: int = 1
     # Reply calls of a batch go out in parallel on these (they wait on LINE, not on the CPU).
     REPLY_THREADS: int = 16

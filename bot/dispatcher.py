@@ -26,6 +26,8 @@ class Dispatcher:
     def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 4,
                  reply_threads: int = 16, max_batch: int = MAX_BATCH):
         self._senders = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="reply")
+        # Photo downloads on their own threads: big files must not delay other users' replies.
+        self._downloads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="download")
         self.inbox = Inbox(engine, router, config, gateway, clock=clock, senders=self._senders)
         self.threads, self.max_batch = threads, max_batch
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox")
@@ -34,15 +36,22 @@ class Dispatcher:
         self._lanes: dict[str, deque] = {}  # lane -> its queued inbox ids; a lane is waiting or running
         self._waiting: deque[str] = deque()  # lanes with events and no thread on them
         self._queued: set[int] = set()       # ids submitted here and not yet finished
+        self._photos: dict[int, str] = {}    # id -> LINE message id of a photo not downloaded yet
+        self._content: dict[str, object] = {}  # message id -> (bytes, content type) or the GatewayError
+        self._downloaded: dict[int, str] = {}  # id -> message id in _content (dropped once handled)
         self._workers = 0  # threads started on _work ...
         self._busy = 0     # ... of which handling a batch
         self._closed = False
         self.batches = self.events = 0  # handled so far (logged at shutdown: the mean batch size under load)
 
     # -- scheduling --------------------------------------------------------------------------------
-    def submit(self, inbox_ids: list[int], user_ids: list[str | None]) -> None:
+    def submit(self, inbox_ids: list[int], user_ids: list[str | None],
+               photos: list[str | None] | None = None) -> None:
+        """photos: the LINE message id of each event that is an image (downloaded before it is handled)."""
         with self._lock:
-            for iid, uid in zip(inbox_ids, user_ids):
+            for iid, uid, photo in zip(inbox_ids, user_ids, photos or [None] * len(inbox_ids)):
+                if photo and self.inbox.gateway is not None:
+                    self._photos[iid] = photo
                 lane = uid or f"event:{iid}"
                 queue = self._lanes.get(lane)
                 if queue is None:
@@ -63,8 +72,31 @@ class Dispatcher:
     def _take(self) -> tuple[list[str], list[int]]:
         # Share what waits among the busy threads; one thread alone takes up to max_batch.
         size = min(self.max_batch, -(-len(self._waiting) // max(1, self._workers)))
-        lanes = [self._waiting.popleft() for _ in range(min(size, len(self._waiting)))]
-        return lanes, [self._lanes[lane].popleft() for lane in lanes]
+        lanes, ids = [], []
+        while self._waiting and len(lanes) < size:
+            lane = self._waiting.popleft()
+            iid = self._lanes[lane].popleft()
+            photo = self._photos.pop(iid, None)
+            if photo is not None:
+                # Download first, on a download thread: a slow download holds neither this thread nor the
+                # database; the lane waits (its order kept) and comes back with the photo in hand.
+                self._downloads.submit(self._download, lane, iid, photo)
+                continue
+            lanes.append(lane)
+            ids.append(iid)
+        return lanes, ids
+
+    def _download(self, lane: str, iid: int, message_id: str) -> None:
+        try:
+            content = self.inbox.gateway.get_content(message_id)
+        except Exception as exc:  # noqa: BLE001 - the handler says so to the user (GatewayError) or logs it
+            content = exc
+        with self._lock:
+            self._content[message_id] = content
+            self._downloaded[iid] = message_id
+            self._lanes[lane].appendleft(iid)
+            self._waiting.append(lane)
+            self._start_workers()
 
     def _work(self) -> None:
         while True:
@@ -73,11 +105,13 @@ class Dispatcher:
                     self._workers -= 1
                     return
                 lanes, ids = self._take()
+                if not ids:
+                    continue  # all of them went to download their photos first
                 self._busy += 1
                 self.batches += 1
                 self.events += len(ids)
             try:
-                self.inbox.handle(ids)
+                self.inbox.handle(ids, content=self._content)
             except Exception:  # noqa: BLE001 - one bad batch must not stop the thread
                 log.exception("inbox events %s failed", ids)
             finally:
@@ -93,6 +127,8 @@ class Dispatcher:
                 else:
                     del self._lanes[lane]
             self._queued.difference_update(ids)
+            for iid in ids:
+                self._content.pop(self._downloaded.pop(iid, ""), None)
             self._start_workers()
             self._idle.notify_all()
 
@@ -107,6 +143,7 @@ class Dispatcher:
         if self.batches:
             log.info("handled %d events in %d batches", self.events, self.batches)
         self._pool.shutdown(wait=True)      # no new batches ...
+        self._downloads.shutdown(wait=True)
         self._senders.shutdown(wait=True)   # ... and the last replies out
 
     # -- handling -------------------------------------------------------------------------------------

@@ -43,8 +43,18 @@ _STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"))
                         handled_at=bindparam("b_at", type_=_INBOX.c.handled_at.type)))
 
 
-def store_events(engine, events: list[dict]) -> list[tuple[int, str | None]]:
-    """Insert events (already-known ids are ignored); returns (inbox id, LINE user id) of new pending rows."""
+def photo_id(event: dict) -> str | None:
+    """The message id of an image event whose content LINE holds (what a handler may download)."""
+    msg = event.get("message") or {}
+    if event.get("type") == "message" and msg.get("type") == "image" and isinstance(msg.get("id"), str) \
+            and (msg.get("contentProvider") or {}).get("type", "line") == "line":
+        return msg["id"]
+    return None
+
+
+def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str | None]]:
+    """Insert events (already-known ids are ignored); returns (inbox id, LINE user id, photo message id) of
+    the new pending rows."""
     if not events:
         return []
     now = utcnow()
@@ -57,8 +67,9 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None]]:
     with connection_scope(engine) as conn:
         # One statement per event: rows already there (redeliveries) return nothing.
         added = insert_ignore(conn, _INBOX, rows, "webhook_event_id", returning=("id", "webhook_event_id"))
-    pending = {r["webhook_event_id"]: r["line_user_id"] for r in rows if r["status"] == "pending"}
-    return [(i, pending[wid]) for i, wid in added if wid in pending]
+    pending = {r["webhook_event_id"]: (r["line_user_id"], photo_id(ev))
+               for r, ev in zip(rows, events) if r["status"] == "pending"}
+    return [(i, *pending[wid]) for i, wid in added if wid in pending]
 
 
 class Inbox:
@@ -68,22 +79,35 @@ class Inbox:
         self.engine, self.router, self.config, self.gateway, self.clock = engine, router, config, gateway, clock
         self.senders = senders  # a thread pool for the reply calls of a batch (None: one after the other)
 
-    def handle(self, inbox_ids: list[int]) -> None:
+    def handle(self, inbox_ids: list[int], content: dict | None = None) -> None:
         """Handle these events (of different users, or one user's in order) in one transaction, then deliver
-        the replies."""
-        delivery.deliver_replies(self, self._decide(inbox_ids))
+        the replies. content: photos downloaded beforehand by message id (taken out as they are used)."""
+        delivery.deliver_replies(self, self._decide(inbox_ids, content if content is not None else {}))
 
     process = handle  # the name callers used for one event
 
-    def _decide(self, inbox_ids: list[int]) -> list[tuple[int, dict, list[dict]]]:
+    def _fetcher(self, content: dict):
+        if self.gateway is None:
+            return None
+
+        def fetch(message_id: str) -> tuple[bytes, str]:
+            got = content.get(message_id)  # kept until the batch is done: a retried batch needs it again
+            if got is None:
+                return self.gateway.get_content(message_id)  # not downloaded beforehand (recovery)
+            if isinstance(got, Exception):
+                raise got
+            return got
+        return fetch
+
+    def _decide(self, inbox_ids: list[int], content: dict) -> list[tuple[int, dict, list[dict]]]:
         now = self.clock()
         try:
             with session_scope(self.engine, immediate=True) as s:
-                done = self._handle_in(s, inbox_ids, now)
+                done = self._handle_in(s, inbox_ids, now, self._fetcher(content))
         except Exception as exc:  # noqa: BLE001 - a handler bug gets an apology, not silence
             if len(inbox_ids) > 1:
                 log.warning("batch of %d failed (%s); handling each on its own", len(inbox_ids), exc)
-                return [item for iid in inbox_ids for item in self._decide([iid])]
+                return [item for iid in inbox_ids for item in self._decide([iid], content)]
             log.exception("handler failed for inbox %s", inbox_ids[0])
             messages = self._fail(inbox_ids[0], exc)
             if messages is None:
@@ -95,7 +119,7 @@ class Inbox:
                     run_effects(self.gateway, effects)
         return [(iid, event, messages) for iid, event, messages, _ in done]
 
-    def _handle_in(self, s, inbox_ids: list[int], now: datetime) -> list[tuple]:
+    def _handle_in(self, s, inbox_ids: list[int], now: datetime, fetch) -> list[tuple]:
         conn = s.connection()
         # Table-level statements (not ORM ones, no ORM load of the rows): same SQL, about half the CPU.
         claimed = dict(conn.execute(_CLAIM, {"ids": inbox_ids, "now": now}).all())
@@ -107,7 +131,7 @@ class Inbox:
         for iid, event in events:
             uid = (event.get("source") or {}).get("userId")
             ctx = Ctx(session=s, event=event, user=users.get(uid), state=states.get(uid), now=now,
-                      config=self.config, fetch_content=self.gateway.get_content if self.gateway else None)
+                      config=self.config, fetch_content=fetch)
             out.append((iid, event, self.router.dispatch(ctx), ctx.effects))
         s.flush()  # the handlers' ORM changes first: the replies below go straight to the connection
         conn.execute(_STORE_REPLY, [dict(b_id=iid, b_reply=messages, b_at=now) for iid, _, messages, _ in out])

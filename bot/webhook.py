@@ -48,5 +48,5 @@ def callback():
     state = current_app.extensions["bot"]
     fresh = store_events(state.engine, events)
     if fresh:
-        state.dispatcher.submit([i for i, _ in fresh], [u for _, u in fresh])
+        state.dispatcher.submit([i for i, _, _ in fresh], [u for _, u, _ in fresh], [p for _, _, p in fresh])
     return jsonify({}), 200

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date, datetime, timezone
 
 import pytest
@@ -295,3 +296,38 @@ def test_stale_buttons_outside_the_flow_are_refused_politely(uid, send, line, db
     send("postback", uid, encode("deed.virtue", k="nope"))
     assert "เมนู" in texts_to(line, uid)[-1]
     assert deeds(db) == []
+
+
+def test_a_slow_photo_download_holds_up_no_one_else(uid, send, line, db, bot, clock):
+    """Photos are downloaded before their event is handled, on a sender thread: meanwhile other users are
+    answered (one handler thread per process) and the database is not held."""
+    with db() as s:
+        other = make_user(s, make_bureau(s)).line_user_id
+    line.put_content("slow", image_bytes(), "image/jpeg")
+    send("text", uid, "ความดี ใช้แก้วส่วนตัวแทนแก้วพลาสติก")
+    send("postback", uid, encode("deed.when", d="today"))
+    release, downloading, other_answered = threading.Event(), threading.Event(), threading.Event()
+    get_content, reply = bot.gateway.get_content, bot.gateway.reply
+
+    def slow_download(message_id):
+        downloading.set()
+        assert release.wait(10)
+        return get_content(message_id)
+
+    def watch_replies(token, messages):
+        sent = reply(token, messages)
+        if token == other_token:
+            other_answered.set()
+        return sent
+    bot.gateway.get_content, bot.gateway.reply = slow_download, watch_replies
+    send(ev.image_event(uid, "slow", timestamp_ms=clock.ms()), wait=False)
+    assert downloading.wait(10)
+    other_event = ev.text_event(other, "สมุดความดีของฉัน", timestamp_ms=clock.ms())
+    other_token = other_event["replyToken"]
+    try:
+        send(other_event, wait=False)
+        assert other_answered.wait(10), "another user's answer waited for the photo"
+    finally:
+        release.set()
+    assert bot.dispatcher.wait_idle(10)
+    assert "1/3" in texts_to(line, uid)[-1]  # the photo was kept all the same
