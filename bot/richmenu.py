@@ -1,8 +1,9 @@
 """Per-role rich menus: build (images + areas from `messages_th.menu`), deploy through the gateway, relink.
 
 `deploy()` is safe to run again: it creates fresh menus, uploads their images, points the aliases
-`menu-<key>-a` / `-b` at them, records the ids in `RichMenuDeployment`, relinks every registered user who
-still follows the account to the menu of their role, and only then deletes the menus it replaced.
+`menu-<key>-a` / `-b` at them, makes the guest menu LINE's default (what anyone without a menu of their own
+sees: not registered yet, erased, refused), records the ids in `RichMenuDeployment`, relinks every registered
+user who still follows the account to the menu of their role, and only then deletes the menus it replaced.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from bot.gateway import GatewayError
 from bot.postback import encode
 from bot.registry import menu_for, menu_ids
 from messages_th.art import content_type, menu_areas, render_rich_menu
-from messages_th.menu import CHAT_BAR, MENUS, action_of, tiles
+from messages_th.menu import CHAT_BAR, GUEST, MENUS, SHAPES, action_of, tiles
 from models.core import User, utcnow
 from models.db import session_scope
 from models.onboarding import RichMenuDeployment
@@ -33,11 +34,15 @@ def alias_id(key: str, page: str) -> str:
     return f"menu-{key}-{page}"
 
 
+def _shape(key: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    return SHAPES.get(key, (SIZE, GRID))
+
+
 @lru_cache(maxsize=16)
 def _image(key: str, page_no: int) -> bytes:
     pages = MENUS[key]
     tab_labels = [label for label, _ in pages] if len(pages) > 1 else None
-    return render_rich_menu(SIZE, GRID, tiles(pages[page_no][1]), tab_labels, active_tab=page_no)
+    return render_rich_menu(*_shape(key), tiles(pages[page_no][1]), tab_labels, active_tab=page_no)
 
 
 def build(key: str, page_no: int) -> tuple[dict, bytes]:
@@ -46,7 +51,8 @@ def build(key: str, page_no: int) -> tuple[dict, bytes]:
     tab_labels = [label for label, _ in pages] if len(pages) > 1 else None
     label, keys = pages[page_no]
     image = _image(key, page_no)
-    bounds = menu_areas(SIZE, GRID, tab_labels)
+    size, grid = _shape(key)
+    bounds = menu_areas(size, grid, tab_labels)
     areas = []
     for i, b in enumerate(bounds[:len(tab_labels or ())]):
         page = PAGES[i]
@@ -54,7 +60,7 @@ def build(key: str, page_no: int) -> tuple[dict, bytes]:
                                               "data": encode("menu.tab", key=key, page=page)}})
     for b, k in zip(bounds[len(tab_labels or ()):], keys):
         areas.append({"bounds": b, "action": action_of(k)})
-    body = {"size": {"width": SIZE[0], "height": SIZE[1]}, "selected": True,
+    body = {"size": {"width": size[0], "height": size[1]}, "selected": True,
             "name": f"{key}-{PAGES[page_no]} {label}"[:300], "chatBarText": CHAT_BAR, "areas": areas}
     return body, image
 
@@ -101,6 +107,7 @@ def deploy(session: Session, gateway, now, echo=print) -> dict[tuple[str, str], 
     for (key, page), menu_id in new.items():
         if len(MENUS[key]) > 1:
             _set_alias(gateway, alias_id(key, page), menu_id)
+    gateway.set_default_rich_menu(new[(GUEST, "a")])  # before the old one (maybe the default) is deleted
     rows = {(d.menu_key, d.page): d for d in session.exec(select(RichMenuDeployment))}
     for (key, page), menu_id in new.items():
         row = rows.get((key, page)) or RichMenuDeployment(menu_key=key, page=page, rich_menu_id=menu_id)

@@ -18,6 +18,8 @@ ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
     "digest": ("สรุปประจำสัปดาห์", "การมีส่วนร่วมทุกสำนัก", "chart", "digest.show", "#0B6E4F"),
     "campaign_new": ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่", "flag", "text:สร้างกิจกรรม", "#D35400"),
     "admin": ("ผู้ดูแลระบบ", "รหัสเชิญ อนุมัติ บทบาท", "gear", "admin.menu", "#374151"),
+    "register": ("ลงทะเบียน", "ใช้รหัสเชิญของสำนัก", "card", f"text:{REGISTER_WORD}", "#0B6E4F"),
+    "help": ("วิธีใช้", "คำที่พิมพ์สั่งงานได้", "question", "text:ช่วยเหลือ", "#1565C0"),
 }
 STAFF = ("deed", "mine", "pledge", "campaigns", "reference", "profile")
 # menu key -> pages: (tab label, tile keys); a second page becomes a tab reached by a richmenuswitch
@@ -27,12 +29,18 @@ MENUS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
                     ("ผู้ประสานงานสำนัก", ("report", "status", "bureau", "pledge", "reference", "profile"))),
     "committee": (("บุคลากร", STAFF),
                   ("คณะกรรมการ", ("digest", "campaign_new", "status", "bureau", "reference", "profile"))),
+    # LINE's default menu: whoever has no menu of their own (not registered yet, erased, refused) sees it.
+    "guest": (("ผู้มาใหม่", ("register", "reference", "help")),),
 }
+GUEST = "guest"
+# menu key -> (image size, grid); others are 2500 x 1686 in 3 x 2. The guest menu is LINE's compact size.
+SHAPES = {"guest": ((2500, 843), (3, 1))}
 QUICK = {
     "staff": STAFF,
     "coordinator": ("report", "status", "bureau", *STAFF),
     "committee": ("digest", "campaign_new", "status", "bureau", *STAFF),
     "admin": ("admin", "digest", "campaign_new", "status", "bureau", *STAFF),
+    "guest": ("register", "reference", "help"),
 }
 CHAT_BAR = "เมนู"
 

@@ -85,7 +85,8 @@ def test_erase_after_confirmation_leaves_only_anonymous_counts(send, line, db, m
         done = s.exec(select(InboxEvent).where(InboxEvent.status == "done")).all()
         assert all("สมปอง" not in e.payload for e in done)
         assert s.exec(select(User).where(User.full_name.contains("สมปอง"))).all() == []
-    assert line.richmenus.effective(U) is None  # menu unlinked
+    # Their own menu is unlinked: what shows is LINE's default, the guest menu.
+    assert U not in line.richmenus.links and line.richmenus.effective(U) == line.richmenus.default
 
 
 def test_re_follow_after_erasure_starts_fresh(send, line, db, member):

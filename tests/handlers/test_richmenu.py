@@ -28,7 +28,8 @@ def test_menus_fit_line_limits_and_tap_areas_match_registered_actions(bot):
     for key, n, body, image in _all_actions():
         assert len(image) <= 1_000_000
         with Image.open(io.BytesIO(image)) as img:
-            assert img.size == (body["size"]["width"], body["size"]["height"]) == (2500, 1686)
+            assert img.size == (body["size"]["width"], body["size"]["height"])
+            assert img.size in ((2500, 1686), (2500, 843))  # LINE's full and compact sizes
         assert len(body["areas"]) <= 20 and len(body["chatBarText"]) <= 14
         for area in body["areas"]:
             action = area["action"]
@@ -57,10 +58,12 @@ def test_deploy_twice_replaces_menus_and_relinks_users_by_role(app, db, line):
     assert first.exit_code == 0, first.output
     with db() as s:
         ids1 = {(d.menu_key, d.page): d.rich_menu_id for d in s.exec(select(RichMenuDeployment))}
-    assert len(ids1) == 5 and set(line.richmenus.menus) == set(ids1.values())
+    assert len(ids1) == 6 and set(line.richmenus.menus) == set(ids1.values())
     assert line.richmenus.linked(U) == ids1[("staff", "a")]
     assert line.richmenus.linked(COORD) == ids1[("coordinator", "a")]
-    assert line.richmenus.effective(GONE) is None
+    # No menu of their own (unfollowed here; also anyone not registered yet): LINE shows the guest menu.
+    assert line.richmenus.effective(GONE) == line.richmenus.get_default() == ids1[("guest", "a")]
+    assert line.richmenus.effective("U" + "9" * 32) == ids1[("guest", "a")]
     assert line.richmenus.alias("menu-coordinator-b")["richMenuId"] == ids1[("coordinator", "b")]
     second = runner.invoke(args=["richmenu-deploy"])
     assert second.exit_code == 0, second.output
@@ -70,6 +73,7 @@ def test_deploy_twice_replaces_menus_and_relinks_users_by_role(app, db, line):
     assert set(line.richmenus.menus) == set(ids2.values())  # the replaced menus are gone
     assert line.richmenus.linked(U) == ids2[("staff", "a")]
     assert line.richmenus.alias("menu-committee-a")["richMenuId"] == ids2[("committee", "a")]
+    assert line.richmenus.get_default() == ids2[("guest", "a")]  # the old default was replaced, then deleted
 
 
 def test_tab_switch_postback_is_answered_with_nothing(send, line, db):
