@@ -81,6 +81,31 @@ def add_item(session: Session, fy_be: int, bureau_id: int | None, *, problem: st
     return item
 
 
+def update_item(session: Session, item: PledgeItem, **fields) -> PledgeItem:
+    for name in ITEM_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(item, name, (value or None) if name == "target" else value)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def remove_item(session: Session, item: PledgeItem) -> int:
+    """Delete an item nobody has reported progress on, renumbering the ones after it. Returns the progress
+    count instead (> 0: not removed), since progress deeds point at the item."""
+    used = session.exec(select(func.count()).select_from(Deed).where(Deed.pledge_item_id == item.id)).one()
+    if used:
+        return int(used)
+    later = [i for i in items_of(session, session.get(Pledge, item.pledge_id)) if i.position > item.position]
+    session.delete(item)
+    for i in later:
+        i.position -= 1
+        session.add(i)
+    session.flush()
+    return 0
+
+
 def unlock(session: Session, fy_be: int, bureau_id: int | None) -> Pledge:
     pledge = get_pledge(session, fy_be, bureau_id, create=True)
     pledge.unlocked = True

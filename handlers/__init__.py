@@ -12,6 +12,7 @@ FLOWS = (
     "handlers.deeds",
     "handlers.record",
     "handlers.pledge",
+    "handlers.pledge_write",
     "handlers.reports",
     "handlers.rounds_admin",
     "handlers.campaigns",

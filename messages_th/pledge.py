@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from messages_th import flex as fx
-from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, keyword_replies, msg_action, pb,
+from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, clip, keyword_replies, msg_action, pb,
                                 quick_reply, text)
 from messages_th.dates import thai_date
 from messages_th.virtues import VIRTUES, get, name_th
@@ -45,6 +45,9 @@ def pledge_view(owner: str, fy_be: int, items: list[dict], *, can_edit: bool = F
     bubbles = []
     for item in items[:12]:
         footer = [fx.button("รายงานความคืบหน้า", pb("รายงานความคืบหน้า", "pledge.progress", i=item["id"]))]
+        if can_edit:
+            footer += [fx.button("แก้ไขข้อนี้", pb("แก้ไขข้อนี้", "pledge.fix", i=item["id"]), "secondary"),
+                       fx.button("ลบข้อนี้", pb("ลบข้อนี้", "pledge.remove", i=item["id"]), "secondary")]
         bubbles.append(fx.bubble(f"ข้อ {item['position']} · {owner}"[:60], _item_rows(item), footer, size="kilo"))
     qr = keyword_replies(EDIT_WORD) if can_edit else None
     return fx.flex(f"พันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ปีงบประมาณ {fy_be} ({owner})",
@@ -88,6 +91,35 @@ def confirm_item(item: dict) -> dict:
     footer = [fx.button("บันทึก", pb("บันทึก", "pledge.save")),
               fx.button("ยกเลิก", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
     return fx.flex("ตรวจสอบพันธะก่อนบันทึก", fx.bubble("ตรวจสอบก่อนบันทึก", _item_rows(item), footer))
+
+
+def ask_problem_again(n: int, item: dict) -> dict:
+    return text(f"แก้ไขพันธะข้อที่ {n} (1/5): พิมพ์ทุกช่องใหม่ แล้วตรวจสอบก่อนบันทึก\n\n"
+                f"ปัญหาที่อยากแก้ (เดิม: {clip(item['problem'], 300)})\nคืออะไรครับ?", _cancel_qr())
+
+
+def item_updated(n: int) -> dict:
+    return text(f"แก้ไขพันธะข้อที่ {n} เรียบร้อยแล้วครับ ✅", keyword_replies(VIEW_WORD))
+
+
+def ask_remove(item: dict) -> dict:
+    footer = [fx.button("ยืนยันลบ", pb("ยืนยันลบ", "pledge.remove_ok", i=item["id"])),
+              fx.button("ไม่ลบ", pb("ไม่ลบ", "pledge.view", "ไม่ลบ"), "secondary")]
+    return fx.flex(f"ลบพันธะข้อที่ {item['position']} ใช่ไหม?",
+                   fx.bubble(f"ลบพันธะข้อที่ {item['position']} ใช่ไหม?", _item_rows(item), footer))
+
+
+def item_removed(n: int) -> dict:
+    return text(f"ลบพันธะข้อที่ {n} แล้วครับ ข้อถัดไปเลื่อนขึ้นมาแทน", keyword_replies(VIEW_WORD))
+
+
+def cannot_remove(progress: int) -> dict:
+    return text(f"ลบข้อนี้ไม่ได้ครับ มีบุคลากรรายงานความคืบหน้าของข้อนี้แล้ว {progress} ครั้ง "
+                "(นับเป็นความดีที่บันทึกไว้) แก้ไขข้อความของข้อนี้แทนได้ครับ", keyword_replies(VIEW_WORD))
+
+
+def item_gone() -> dict:
+    return text("ไม่พบพันธะข้อนี้แล้วครับ (อาจถูกลบไปแล้ว)", keyword_replies(VIEW_WORD))
 
 
 def item_saved(n: int) -> dict:

@@ -137,3 +137,74 @@ def test_pledge_csv_load(app, db, tmp_path):
     bad.write_text("bureau_code,problem,good_deed,virtue,indicator,target\nZZ,a,b,discipline,c,d\n", encoding="utf-8")
     res = app.test_cli_runner().invoke(args=["pledge", "load", str(bad), "--fy", "2569"])
     assert res.exit_code != 0 and "line 2" in res.output
+
+
+def _buttons(msg) -> list[tuple[str, dict]]:
+    from bot.postback import decode
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "postback":
+                out.append(decode(node["data"]))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(msg)
+    return out
+
+
+def test_coordinator_fixes_an_item_through_the_same_steps(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db, items=2)
+    send("text", w.coord, "พันธะของสำนัก")
+    fix = [p for a, p in _buttons(line.messages_for(w.coord)[-1]) if a == "pledge.fix"]
+    assert [p["i"] for p in fix] == [str(i) for i in w.items]  # one per item
+    send("postback", w.coord, encode("pledge.fix", i=w.items[1]))
+    assert "ข้อที่ 2" in texts_to(line, w.coord)[-1] and "ปัญหา 2" in texts_to(line, w.coord)[-1]
+    send("text", w.coord, "ลืมปิดไฟ")
+    send("text", w.coord, "ปิดไฟเมื่อออกจากห้อง")
+    send("postback", w.coord, encode("pledge.virtue", virtue="sufficiency"))
+    send("text", w.coord, "จำนวนห้องที่ปิดไฟ")
+    send("text", w.coord, "ไม่มี")
+    send("postback", w.coord, encode("pledge.save"))
+    assert "แก้ไขพันธะข้อที่ 2" in texts_to(line, w.coord)[-1]
+    assert _items(db, w.b1) == [
+        (1, "ปัญหา 1", "ความดี 1", "discipline", "จำนวนบุคลากรที่เข้าร่วม", "ร้อยละ 80 ของบุคลากรเข้าร่วม"),
+        (2, "ลืมปิดไฟ", "ปิดไฟเมื่อออกจากห้อง", "sufficiency", "จำนวนห้องที่ปิดไฟ", None)]
+
+
+def test_remove_asks_first_renumbers_and_keeps_items_with_progress(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db, items=3)
+    send("postback", w.staff, encode("pledge.progress", i=w.items[2]))  # someone reported on item 3
+    send("text", w.staff, "ปิดไฟทุกครั้ง")
+    send("text", w.staff, "ข้าม")
+    send("postback", w.coord, encode("pledge.remove", i=w.items[0]))
+    assert ("pledge.remove_ok", {"i": str(w.items[0])}) in _buttons(line.messages_for(w.coord)[-1])
+    assert len(_items(db, w.b1)) == 3  # nothing removed by asking
+    send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
+    assert "ลบพันธะข้อที่ 1" in texts_to(line, w.coord)[-1]
+    assert [(p, problem) for p, problem, *_ in _items(db, w.b1)] == [(1, "ปัญหา 2"), (2, "ปัญหา 3")]
+    send("postback", w.coord, encode("pledge.remove_ok", i=w.items[2]))
+    assert "ลบข้อนี้ไม่ได้" in texts_to(line, w.coord)[-1] and "1 ครั้ง" in texts_to(line, w.coord)[-1]
+    send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))  # again: it is gone
+    assert "ไม่พบ" in texts_to(line, w.coord)[-1]
+    assert len(_items(db, w.b1)) == 2
+
+
+def test_only_the_bureaus_coordinator_changes_items_and_not_after_the_lock(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db, items=1)
+    for who in (w.staff, w.coord2):
+        send("postback", who, encode("pledge.remove_ok", i=w.items[0]))
+        send("postback", who, encode("pledge.fix", i=w.items[0]))
+        assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, who)[-1]
+    send("text", w.staff, "พันธะของสำนัก")
+    assert not [a for a, _ in _buttons(line.messages_for(w.staff)[-1]) if a in ("pledge.fix", "pledge.remove")]
+    clock.set(datetime(2026, 3, 21, 3, 0, tzinfo=timezone.utc))  # after the first round's due date
+    send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
+    assert "ปิดการแก้ไข" in texts_to(line, w.coord)[-1]
+    assert len(_items(db, w.b1)) == 1
