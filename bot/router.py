@@ -32,6 +32,7 @@ class Router:
         self._images: list[Handler] = []
         self._follow: list[Handler] = []
         self._unfollow: list[Handler] = []
+        self._fallback: Handler | None = None
 
     # -- registration ----------------------------------------------------------------------------
     def text(self, keyword: str, fn: Handler, *aliases: str, interrupts: bool = False) -> None:
@@ -61,6 +62,10 @@ class Router:
 
     def unfollow(self, fn: Handler) -> None:
         self._unfollow.append(fn)
+
+    def fallback(self, fn: Handler) -> None:
+        """What answers text no route understood (default: the keyword list)."""
+        self._fallback = fn
 
     @property
     def postback_actions(self) -> set[str]:
@@ -121,7 +126,7 @@ class Router:
                     out = fn(ctx)
                     if out is not None:
                         return notes + out
-            return notes + [th.help_text()]
+            return notes + ((self._fallback(ctx) if self._fallback else None) or [th.help_text()])
         if ctx.message_type == "image" and self._images:
             for fn in self._images:
                 out = fn(ctx)

@@ -10,6 +10,15 @@ def show_help(ctx):
     return [th.help_text()]
 
 
+def not_understood(ctx):
+    """Text no flow understood: the keyword list, or for someone not registered yet the two things they can
+    do (register, read the virtues) instead of a list of features they cannot use yet."""
+    from messages_th.menu import menu_message
+    if ctx.user is None or not ctx.user.registered:
+        return [menu_message(None)]
+    return [th.help_text()]
+
+
 def show_menu(ctx):
     """Quick-reply menu for the user's role; next step: whichever action they tap."""
     from messages_th.menu import menu_message
@@ -19,3 +28,4 @@ def show_menu(ctx):
 def register(router) -> None:
     router.text("ช่วยเหลือ", show_help, "help", "วิธีใช้", interrupts=True)
     router.text("เมนู", show_menu, "menu", interrupts=True)
+    router.fallback(not_understood)

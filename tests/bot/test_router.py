@@ -86,3 +86,16 @@ def test_every_keyword_the_help_lists_is_answered_by_a_flow(bot):
     from messages_th.common import DEFAULT_HELP
     listed = {word for word, _ in DEFAULT_HELP}
     assert listed - bot.router.keywords == set()
+
+
+def test_text_nobody_understood_gets_what_this_user_can_do(send, line, db):
+    from tests.factories import make_bureau, make_user
+    stranger, member = "U" + "3" * 32, "U" + "4" * 32
+    with db() as s:
+        make_user(s, make_bureau(s), line_user_id=member)
+    send("text", stranger, "สวัสดีครับ 😀")
+    send("text", member, "สวัสดีครับ 😀")
+    first = line.messages_for(stranger)[-1]
+    assert "ลงทะเบียน" in first["text"]  # not yet registered: register, or read the virtues
+    assert [i["action"]["label"] for i in first["quickReply"]["items"]] == ["ลงทะเบียน", "อ่านหลักคุณธรรม"]
+    assert "พิมพ์คำต่อไปนี้" in texts_to(line, member)[-1]  # registered: every keyword there is
