@@ -540,9 +540,11 @@ FINDINGS = """
 ### Findings (2026-11-26; figures outside the table above were measured the same day with
 `--rounds 1 --requests 1500` runs, profiling scripts and py-spy on the gunicorn workers)
 
-1. **Throughput against the echo bot with an instant LINE: 0.65x, not reached.** The table's (b)/(c): ours
-   accepts 0.64-0.66x and answers 0.40-0.52x the echo bot's rate at 1.55-1.8x its CPU per request (the
-   session before: 0.28-0.31x at 4-5x; the better rounds here: 0.65x and 0.84x). Both bots saturate the 2 cores they share with the load driver and
+1. **Throughput against the echo bot with an instant LINE: 0.55-0.77x, not reached.** The table's (b)/(c):
+   ours accepts 0.55-0.77x and answers 0.54-0.55x the echo bot's rate at 1.5-1.7x its CPU per request (two
+   full runs earlier the same day, before the last changes: 0.58-0.66x and 0.37-0.52x at 1.55-2.4x; the
+   session before: 0.28-0.31x at 4-5x). Since the last of those runs a new user's answer to "สวัสดีครับ" is
+   the short register prompt (it was the 12-line keyword list: 5.4 kB of JSON to build, send and validate). Both bots saturate the 2 cores they share with the load driver and
    the sandbox, so the rate ratio follows the CPU ratio. What ours does beyond the echo bot, per event, in
    one process without contention (`bench/`-style timers, batches of 16): the webhook's insert 0.3 ms,
    handling 0.35 ms (claim, first-contact rows, state, router, storing the reply), marking it sent 0.05 ms,
@@ -552,10 +554,10 @@ FINDINGS = """
    the echo bot's rate (655 vs 660/s in one 1500-request run) while its handler lags behind; the 3000-
    request runs above are the steady state.
 2. **With a real LINE round trip ours is far ahead.** At +200 ms ((f)/(g)) the echo bot's 200 waits for LINE,
-   so it manages ~31/s with a p99 of 0.6 s; ours accepts ~27x faster with a p99 under 0.1 s and answers
-   3x faster (95/s: batches of up to 16 replies go out in parallel). At +3 s ((d)/(e)) the echo bot's p99 is
-   6-12 s (LINE would time out and redeliver); ours stays under 10 ms at 50 req/s and answers every user with
-   a free reply, none with a push (the session before: 104 of 240 became pushes, the last after 91 s).
+   so it manages ~29/s with a p99 of 0.8 s; ours accepts ~32x faster with a p99 of 0.13 s and answers
+   3.7x faster (107/s: batches of up to 16 replies go out in parallel). At +3 s ((d)/(e)) the echo bot's p99
+   is 6-12 s (LINE would time out and redeliver); ours stays at 8-16 ms at 50 req/s and answers every user
+   with a free reply, none with a push (the session before: 104 of 240 became pushes, the last after 91 s).
 3. **What changed** (each step measured with `--rounds 1 --requests 1500`, same machine, same hour):
    - Handling in batches (`bot/dispatcher.py`, `bot/inbox.py`): waiting events of different users are
      claimed, handled and stored in one transaction and marked sent with one statement; a failing handler
