@@ -8,6 +8,7 @@ import json
 import logging
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy.exc import DBAPIError
 
 from bot.inbox import store_events
 
@@ -46,7 +47,12 @@ def callback():
     if not isinstance(events, list) or not all(_valid_event(ev) for ev in events):
         abort(400, description="not a LINE callback")
     state = current_app.extensions["bot"]
-    fresh = store_events(state.engine, events)
+    try:
+        fresh = store_events(state.engine, events)
+    except DBAPIError as exc:
+        # Database away or locked too long: nothing was stored, so say so and LINE redelivers (not a 500).
+        log.error("webhook could not store %d events: %s", len(events), type(exc.orig).__name__)
+        return jsonify(error="temporarily unavailable"), 503, {"Retry-After": "5"}
     if fresh:
         state.dispatcher.submit([i for i, _, _ in fresh], [u for _, u, _ in fresh], [p for _, _, p in fresh])
     return jsonify({}), 200

@@ -135,3 +135,21 @@ def test_slow_line_api_does_not_hold_the_answer(send, line, bot):
     assert bot.dispatcher.wait_idle(10)
     line.set_faults()
     assert len(line.deliveries_for(U)) == 1
+
+
+def test_database_away_is_503_so_line_redelivers(client, bot, monkeypatch, db, line):
+    from sqlalchemy.exc import OperationalError
+
+    import bot.webhook as webhook
+
+    def away(engine, events):
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+    monkeypatch.setattr(webhook, "store_events", away)
+    event = ev.text_event(U, "สวัสดี")
+    resp = post_signed(client, ev.callback_body([event]))
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
+    monkeypatch.undo()  # the database is back; LINE redelivers the same event
+    line.issue_reply_token(U, event["replyToken"])
+    assert post_signed(client, ev.callback_body([dict(event, deliveryContext={"isRedelivery": True})])).status_code == 200
+    assert bot.dispatcher.wait_idle(10)
+    assert len(line.deliveries_for(U)) == 1 and len(inbox_rows(db)) == 1
