@@ -59,6 +59,9 @@ def prepare_db(url: str | None, staff: int) -> str:
     import models
     from models.db import make_engine, session_scope
     url = url or f"sqlite:///{tempfile.mkdtemp()}/fanout.sqlite3"
+    if url.startswith("postgresql"):
+        from bench.common import ensure_pg_database
+        ensure_pg_database(url)
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
