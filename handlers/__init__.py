@@ -11,6 +11,7 @@ FLOWS = (
     "handlers.admin",
     "handlers.deeds",
     "handlers.record",
+    "handlers.record_finish",
     "handlers.pledge",
     "handlers.pledge_write",
     "handlers.reports",

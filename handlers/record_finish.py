@@ -1,0 +1,105 @@
+"""Flow "deed" (handlers/record.py), its last part: photos, the volunteer numbers, then the card with its
+buttons: fix a field, confirm (record, or save the edit of an existing deed)."""
+from __future__ import annotations
+
+import messages_th.deeds as td
+from bot import deeds_service as svc, deeds_stats as stats
+from bot.auth import require
+from bot.gateway import GatewayError
+from handlers.record import FLOW, STEP_OF_FIELD, advance, in_flow, prompt_for
+
+
+def on_photo(ctx):
+    """Image (fetched now, checked, kept) or skip/done; next: more photos, volunteer details or confirm."""
+    if ctx.text in td.SKIP_WORDS + td.DONE_WORDS:
+        return advance(ctx, "photos")
+    if ctx.message_type != "image":
+        return None
+    try:
+        data, _ctype = ctx.fetch_content(ctx.message.get("id", ""))
+        photo = svc.accept_photo(ctx.config.MEDIA_DIR, data)
+    except GatewayError:
+        return [td.photo_problem("fetch")]
+    except svc.DeedError as err:
+        return [td.photo_problem(err.code, svc.MAX_PHOTO_BYTES // (1024 * 1024))]
+    photos = ctx.draft.get("photos", []) + [photo]
+    ctx.update_draft(photos=photos)
+    if len(photos) >= svc.MAX_PHOTOS:
+        return [td.photo_saved(len(photos), svc.MAX_PHOTOS)] + advance(ctx, "photos")
+    return [td.photo_saved(len(photos), svc.MAX_PHOTOS)]
+
+
+def _number(ctx, field: str, cast, low, high):
+    if ctx.text is None:
+        return None
+    if ctx.text in td.SKIP_WORDS:
+        ctx.update_draft(**{field: None})
+        return advance(ctx, field)
+    try:
+        value = cast(ctx.text.replace(",", ""))
+        if not low <= value <= high:
+            raise ValueError
+    except ValueError:
+        return [td.bad_number(field, low, high)]
+    ctx.update_draft(**{field: value})
+    return advance(ctx, field)
+
+
+def on_beneficiaries(ctx):
+    """Number of people helped or skip; next: hours."""
+    return _number(ctx, "beneficiaries", int, 1, 100_000)
+
+
+def on_hours(ctx):
+    """Volunteer hours or skip; next: confirm."""
+    return _number(ctx, "hours", float, 0.5, 24)
+
+
+def fix(ctx):
+    """Which field to change; next: that field's step."""
+    if not (in_flow(ctx) and ctx.step == "confirm"):
+        return [td.problem("stale")]
+    return [td.fix_menu(ctx.draft.get("virtue") == "volunteer")]
+
+
+def choose_field(ctx):
+    """Go back to one field; next: its step, then the card again."""
+    field = ctx.postback[1].get("f")
+    if not in_flow(ctx) or field not in STEP_OF_FIELD or ctx.step not in ("confirm", "when"):
+        return [td.problem("stale")]
+    back = ctx.step == "confirm"
+    ctx.goto(STEP_OF_FIELD[field], back=back, **({"photos": []} if field == "photos" else {}))
+    return [prompt_for(ctx, STEP_OF_FIELD[field])]
+
+
+def confirm(ctx):
+    """Store the deed (or the edit) once; next: done."""
+    d = ctx.draft
+    if not (in_flow(ctx) and ctx.step == "confirm" and ctx.postback[1].get("n") == d.get("nonce")):
+        return [td.problem("stale")]
+    refusal = require(ctx)
+    if refusal:
+        return refusal
+    v = td.draft_view(d)
+    fields = dict(virtue=v["virtue"], description=v["description"], deed_date=v["deed_date"],
+                  photos=d.get("photos") or [], beneficiaries=v["beneficiaries"], hours=v["hours"])
+    try:
+        if d.get("deed_id"):
+            deed = svc.own_deed(ctx.session, ctx.user, d["deed_id"], ctx.now)
+            changed = svc.edit_deed(ctx.session, deed, ctx.user, fields, now=ctx.now)
+            ctx.end()
+            return [td.edited(changed)]
+        svc.record_deed(ctx.session, ctx.user, now=ctx.now, **fields)
+    except svc.DeedError as err:
+        ctx.end()
+        return [td.problem(err.code, **err.info)]
+    ctx.end()
+    return [td.saved(v, stats.fy_count(ctx.session, ctx.user, ctx.now))]
+
+
+def register(router) -> None:
+    router.postback("deed.fix", fix)
+    router.postback("deed.field", choose_field)
+    router.postback("deed.confirm", confirm)
+    for step, fn in (("photos", on_photo), ("beneficiaries", on_beneficiaries), ("hours", on_hours)):
+        router.step(FLOW, step, fn, hint=td.HINTS[step])
