@@ -23,7 +23,7 @@ log = logging.getLogger("bot.dispatcher")
 
 
 class Dispatcher:
-    def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 4,
+    def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 1,
                  reply_threads: int = 16, max_batch: int = MAX_BATCH):
         self._senders = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="reply")
         # Photo downloads on their own threads: big files must not delay other users' replies.

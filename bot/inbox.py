@@ -81,7 +81,7 @@ class Inbox:
 
     def handle(self, inbox_ids: list[int], content: dict | None = None) -> None:
         """Handle these events (of different users, or one user's in order) in one transaction, then deliver
-        the replies. content: photos downloaded beforehand by message id (taken out as they are used)."""
+        the replies. content: photos downloaded beforehand, by message id (the dispatcher drops them after)."""
         delivery.deliver_replies(self, self._decide(inbox_ids, content if content is not None else {}))
 
     process = handle  # the name callers used for one event
