@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 import messages_th.deeds as td
+import messages_th.deeds_book as tb
 from bot import deeds_service as svc, deeds_stats as stats
 from bot.auth import require
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
@@ -46,17 +47,17 @@ def my_book(ctx):
         offset = 0
     deeds = stats.recent(ctx.session, ctx.user, offset=offset, limit=PAGE + 1)
     if not deeds and offset == 0:
-        return [td.book_empty()]
+        return [tb.book_empty()]
     edited = set(ctx.session.scalars(select(DeedHistory.deed_id).where(
         DeedHistory.deed_id.in_([d.id for d in deeds]), DeedHistory.action == "edit")))
     out = []
     if offset == 0:
         fy = fiscal_year_be(today_bkk(ctx.now))
-        out.append(td.book_summary(fy, stats.fy_totals(ctx.session, ctx.user, ctx.now),
+        out.append(tb.book_summary(fy, stats.fy_totals(ctx.session, ctx.user, ctx.now),
                                    stats.streak_weeks(ctx.session, ctx.user, ctx.now)))
     page = [_view(d, ctx.now, d.id in edited) for d in deeds[:PAGE]]
     if page:
-        out.append(td.deeds_carousel(page, offset + PAGE if len(deeds) > PAGE else None))
+        out.append(tb.deeds_carousel(page, offset + PAGE if len(deeds) > PAGE else None))
     return out
 
 
@@ -87,7 +88,7 @@ def edit_deed(ctx):
 def delete_deed(ctx):
     """Ask before deleting; next: deed.delete_ok."""
     deed, refusal = _own(ctx)
-    return refusal or [td.delete_ask(_view(deed, ctx.now))]
+    return refusal or [tb.delete_ask(_view(deed, ctx.now))]
 
 
 def delete_ok(ctx):
@@ -96,18 +97,18 @@ def delete_ok(ctx):
     if refusal:
         return refusal
     svc.delete_deed(ctx.session, deed, ctx.user, now=ctx.now)
-    return [td.deleted()]
+    return [tb.deleted()]
 
 
 def keep(ctx):
     """"ไม่ลบ" on the delete question: nothing changes; next: done."""
-    return [td.kept()]
+    return [tb.kept()]
 
 
 def bureau_view(ctx):
     """Participation of the coordinator's bureau this week and this FY; next: nothing."""
     if ctx.user is not None and ctx.user.registered and ctx.user.bureau_id is None:
-        return [td.no_bureau()]
+        return [tb.no_bureau()]
     refusal = require(ctx, "coordinator", bureau_id=ctx.user.bureau_id if ctx.user else None)
     if refusal:
         return refusal
@@ -118,7 +119,7 @@ def bureau_view(ctx):
     bureau = ctx.session.get(Bureau, ctx.user.bureau_id)
     week = stats.participation(ctx.session, bureau.id, monday, monday + timedelta(days=6))
     year = stats.participation(ctx.session, bureau.id, fy_start, today)
-    return [td.bureau_view(bureau.name, fy, week, year)]
+    return [tb.bureau_view(bureau.name, fy, week, year)]
 
 
 def register(router) -> None:

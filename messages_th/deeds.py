@@ -1,4 +1,5 @@
-"""Thai texts and cards for good deeds: the recording flow, the personal deed book, edits, the bureau view.
+"""Thai texts and cards for good deeds: the recording flow and its card (the deed book, deleting and the
+bureau view are in messages_th/deeds_book.py).
 
 Pure functions of plain values (a deed is a dict: id, virtue, description, deed_date, photos, beneficiaries,
 hours, editable, edited). Postback data comes from `bot.postback.encode` via `common.pb`.
@@ -111,7 +112,7 @@ def draft_view(draft: dict) -> dict:
             "hours": draft.get("hours") if volunteer else None}
 
 
-def _rows(d: dict) -> list[dict]:
+def deed_rows(d: dict) -> list[dict]:
     v = BY_KEY[d["virtue"]]
     rows = [fx.kv_row("คุณธรรม", v.label), fx.kv_row("วันที่", thai_date(d["deed_date"])),
             fx.kv_row("รูปภาพ", f"{d.get('photos', 0)} รูป" if d.get("photos") else "ไม่มี")]
@@ -127,7 +128,7 @@ def confirm_card(d: dict, nonce: str, editing: bool = False) -> dict:
     footer = [fx.button("✅ ยืนยันบันทึก", pb("ยืนยัน", "deed.confirm", "ยืนยันบันทึก", n=nonce)),
               fx.button("✏️ แก้ไข", pb("แก้ไข", "deed.fix", "แก้ไข"), "secondary"),
               fx.button("❌ ยกเลิก", msg_action("ยกเลิก", "ยกเลิก"), "link")]
-    bubble = fx.bubble(title, _rows(d), footer, header_color=BY_KEY[d["virtue"]].color)
+    bubble = fx.bubble(title, deed_rows(d), footer, header_color=BY_KEY[d["virtue"]].color)
     return fx.flex(f"{title}: {name_th(d['virtue'])} {clip(d['description'], 100)}", bubble)
 
 
@@ -163,64 +164,3 @@ def problem(code: str, **info) -> dict:
         "empty": "ยังไม่มีรายละเอียดความดีครับ กรุณาพิมพ์เล่าสั้น ๆ",
     }
     return text(says.get(code, "ขออภัยครับ ทำรายการนี้ไม่ได้"), keyword_replies(BOOK_WORD, RECORD_WORD))
-
-
-def delete_ask(d: dict) -> dict:
-    return text(f"ลบบันทึกนี้ใช่ไหมครับ?\n{BY_KEY[d['virtue']].label} · {thai_date(d['deed_date'])}\n"
-                f"{clip(d['description'], 200)}\n(การลบจะถูกเก็บเป็นประวัติในสมุดความดี)",
-                quick_reply([("🗑 ยืนยันลบ", pb("ยืนยันลบ", "deed.delete_ok", "ยืนยันลบ", id=d["id"])),
-                             ("ไม่ลบ", pb("ไม่ลบ", "deed.keep", "ไม่ลบ", id=d["id"]))]))
-
-
-def deleted() -> dict:
-    return text("ลบบันทึกเรียบร้อยแล้วครับ", keyword_replies(BOOK_WORD))
-
-
-def kept() -> dict:
-    return text("ไม่ได้ลบครับ บันทึกนี้ยังอยู่ในสมุดความดี 👍", keyword_replies(BOOK_WORD))
-
-
-def book_summary(fy: int, totals: dict[str, int], streak: int) -> dict:
-    rows = [fx.kv_row(v.label, f"{totals.get(v.key, 0):,} ครั้ง") for v in VIRTUES]
-    rows += [fx.separator(), fx.kv_row("รวม", f"{sum(totals.values()):,} ครั้ง"),
-             fx.kv_row("ต่อเนื่อง", f"{streak} สัปดาห์ติดต่อกัน 🔥" if streak else "เริ่มสัปดาห์นี้ได้เลย")]
-    return fx.flex(f"สมุดความดีของฉัน ปีงบประมาณ {fy}: รวม {sum(totals.values())} ครั้ง",
-                   fx.bubble(f"สมุดความดีของฉัน · ปีงบ {fy}", rows))
-
-
-def book_empty() -> dict:
-    return text("ยังไม่มีบันทึกความดีครับ เริ่มบันทึกความดีแรกได้เลย 🌱", keyword_replies(RECORD_WORD))
-
-
-def _deed_bubble(d: dict) -> dict:
-    footer = []
-    if d.get("editable"):
-        footer = [fx.button("✏️ แก้ไข", pb("แก้ไข", "deed.edit", "แก้ไขบันทึก", id=d["id"]), "secondary"),
-                  fx.button("🗑 ลบ", pb("ลบ", "deed.delete", "ลบบันทึก", id=d["id"]), "link")]
-    body = _rows(d) + ([fx.txt("(แก้ไขแล้ว)", "xs", color=fx.MUTED)] if d.get("edited") else [])
-    return fx.bubble(BY_KEY[d["virtue"]].label, body, footer or None, size="kilo",
-                     header_color=BY_KEY[d["virtue"]].color)
-
-
-def deeds_carousel(deeds: list[dict], next_offset: int | None) -> dict:
-    bubbles = [_deed_bubble(d) for d in deeds]
-    if next_offset is not None:
-        bubbles.append(fx.bubble("ก่อนหน้า", [fx.txt("ดูบันทึกที่เก่ากว่านี้", "sm")],
-                                 [fx.button("⏪ ดูก่อนหน้า", pb("ก่อนหน้า", "deeds.mine", "ดูก่อนหน้า", o=next_offset))],
-                                 size="kilo"))
-    return fx.flex(f"บันทึกความดีล่าสุด {len(deeds)} รายการ", fx.carousel(bubbles))
-
-
-def bureau_view(name: str, fy: int, week: tuple[int, int, int], year: tuple[int, int, int]) -> dict:
-    """week/year: (staff with ≥1 deed, registered active staff, deeds)."""
-    def pct(a, b):
-        return f"{a:,}/{b:,} คน ({(100 * a / b if b else 0):.0f}%)"
-    rows = [fx.txt("สัปดาห์นี้", "sm", "bold"), fx.kv_row("ร่วมบันทึก", pct(week[0], week[1])),
-            fx.kv_row("ความดี", f"{week[2]:,} ครั้ง"), fx.separator(),
-            fx.txt(f"ปีงบประมาณ {fy}", "sm", "bold"), fx.kv_row("ร่วมบันทึก", pct(year[0], year[1])),
-            fx.kv_row("ความดี", f"{year[2]:,} ครั้ง")]
-    return fx.flex(f"ความดีของ{name}: สัปดาห์นี้ {week[0]}/{week[1]} คน", fx.bubble(f"ความดีของ{name}", rows))
-
-
-def no_bureau() -> dict:
-    return text("บัญชีของคุณยังไม่ได้ผูกกับสำนักใดครับ โปรดติดต่อผู้ดูแลระบบ")

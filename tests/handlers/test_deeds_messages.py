@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 import messages_th.deeds as td
+import messages_th.deeds_book as tb
 from messages_th.common import utf16_len
 
 LONG = "🙏ความดี" * 143  # 1,001 characters, emoji included (clipped on cards)
@@ -30,7 +31,7 @@ def deed(i: int, virtue: str = "volunteer") -> dict:
 
 
 def test_full_carousel_stays_under_line_limits():
-    msg = td.deeds_carousel([deed(i) for i in range(10)], next_offset=10)
+    msg = tb.deeds_carousel([deed(i) for i in range(10)], next_offset=10)
     assert len(json.dumps(msg["contents"], ensure_ascii=False).encode()) <= 50_000
     assert len(msg["contents"]["contents"]) == 11
     for _, label in _labels(msg, []):
@@ -39,7 +40,7 @@ def test_full_carousel_stays_under_line_limits():
 
 def test_quick_reply_labels_fit_twenty():
     msgs = [td.ask_virtue(True), td.ask_when("honesty", date(2026, 11, 4), date(2026, 10, 1), True),
-            td.ask_photos(3), td.photo_saved(2, 3), td.fix_menu(True), td.delete_ask(deed(1)),
+            td.ask_photos(3), td.photo_saved(2, 3), td.fix_menu(True), tb.delete_ask(deed(1)),
             td.saved(deed(1), 5), td.ask_beneficiaries(), td.ask_hours()]
     for m in msgs:
         items = m["quickReply"]["items"]
