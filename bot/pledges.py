@@ -145,7 +145,7 @@ def load_csv(session: Session, text: str, fy_be: int) -> int:
 
 def prefill_counts(session: Session, rnd: Round, bureau_id: int, item: PledgeItem) -> dict:
     """What the bot knows for an item in the round's period: deeds of its virtue by the bureau's staff,
-    personal progress reports on the item, campaign attendance (0 until a campaigns table exists)."""
+    personal progress reports on the item, campaign check-ins of the bureau's staff."""
     period = (Deed.deed_date >= rnd.period_start, Deed.deed_date <= rnd.period_end, Deed.deleted_at.is_(None))
     deeds = session.exec(select(func.count()).select_from(Deed).where(
         Deed.bureau_id == bureau_id, Deed.virtue == item.virtue, *period)).one()
@@ -155,12 +155,9 @@ def prefill_counts(session: Session, rnd: Round, bureau_id: int, item: PledgeIte
 
 
 def campaign_attendance(session: Session, rnd: Round, bureau_id: int) -> int:
-    """Check-ins of the bureau's staff at campaigns held in the round's period (0 without the campaigns table)."""
-    try:
-        from models.campaigns import Campaign, CampaignResponse  # a colleague's module
-    except ImportError:
-        return 0
+    """Check-ins of the bureau's staff at campaigns held in the round's period."""
     from messages_th.dates import end_of_day_bkk, start_of_day_bkk
+    from models.campaigns import Campaign, CampaignResponse
     return int(session.exec(select(func.count()).select_from(CampaignResponse)
                             .join(Campaign, Campaign.id == CampaignResponse.campaign_id)
                             .join(User, User.id == CampaignResponse.user_id).where(

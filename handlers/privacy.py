@@ -65,12 +65,8 @@ def erase(ctx):
     """Anonymise the user, drop roles and state, erase deed details; next: a fresh start if they return."""
     u, real_id = ctx.user, ctx.user.line_user_id
     s = ctx.session
-    try:
-        from bot.deeds_service import erase_user_deeds
-    except ImportError:  # the deeds service is not there yet: nothing to erase besides the row itself
-        erase_user_deeds = None
-    if erase_user_deeds is not None:
-        erase_user_deeds(s, u, media_dir=ctx.config.MEDIA_DIR, now=ctx.now)
+    from bot.deeds_service import erase_user_deeds
+    erase_user_deeds(s, u, media_dir=ctx.config.MEDIA_DIR, now=ctx.now)
     s.exec(delete(UserRole).where(UserRole.user_id == u.id))
     s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.user_id == u.id))
     s.execute(update(InboxEvent).where(InboxEvent.line_user_id == real_id,  # the event being handled stays

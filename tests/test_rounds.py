@@ -105,3 +105,24 @@ def test_submit_without_a_draft_fails(db):
         rnd = svc.open_fy(s, 2570)[0]
         with pytest.raises(LookupError):
             svc.submit(s, rnd, b.id, None, datetime(2027, 1, 1, tzinfo=timezone.utc))
+
+
+def test_campaign_check_ins_in_the_period_count_as_attendance(db):
+    from bot import pledges
+    from models.campaigns import Campaign, CampaignResponse
+    from tests.factories import make_user
+    with db() as s:
+        b, other = make_bureau(s, "ก", code="A1"), make_bureau(s, "ข", code="A2")
+        mine, theirs = make_user(s, b), make_user(s, other)
+        rnd = svc.open_fy(s, 2570)[0]  # 6 months: 1 Oct 2026 - 31 Mar 2027
+        inside = Campaign(title="เก็บขยะ", starts_at=datetime(2027, 1, 10, 2, 0, tzinfo=timezone.utc))
+        outside = Campaign(title="ปลูกป่า", starts_at=datetime(2027, 5, 10, 2, 0, tzinfo=timezone.utc))
+        s.add_all([inside, outside])
+        s.flush()
+        at = datetime(2027, 1, 10, 3, 0, tzinfo=timezone.utc)
+        s.add_all([CampaignResponse(campaign_id=inside.id, user_id=mine.id, checked_in_at=at),
+                   CampaignResponse(campaign_id=inside.id, user_id=theirs.id, checked_in_at=at),
+                   CampaignResponse(campaign_id=outside.id, user_id=mine.id, checked_in_at=at),
+                   CampaignResponse(campaign_id=inside.id, user_id=make_user(s, b).id)])  # joined, never came
+        s.flush()
+        assert pledges.campaign_attendance(s, rnd, b.id) == 1
