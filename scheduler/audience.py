@@ -35,12 +35,14 @@ def coordinators(session: Session, bureau_id: int) -> list[User]:
 
 
 def reminder_targets(session: Session, bureau_id: int) -> list[str]:
-    """Coordinators of the bureau, each replaced by their deputy when they delegated (mute is ignored)."""
+    """Coordinators of the bureau, each replaced by their deputy when they delegated (mute is ignored). A
+    deputy who can no longer be reached (left the account, erased) hands the reminders back: never no one."""
     out: list[str] = []
     for coord in coordinators(session, bureau_id):
         deleg = session.exec(select(Delegation).where(Delegation.coordinator_id == coord.id)).first()
-        person = session.get(User, deleg.deputy_id) if deleg else coord
-        if person is not None and _ok(person):
+        deputy = session.get(User, deleg.deputy_id) if deleg else None
+        person = deputy if deputy is not None and _ok(deputy) else coord
+        if _ok(person):
             out.append(person.line_user_id)
     return list(dict.fromkeys(out))
 

@@ -74,3 +74,12 @@ def test_staff_cannot_and_forged_choices_are_refused(office, send, line, db):
         send("postback", coord, encode("deputy.set", id=forged))
         assert "เลือกบุคคลนี้ไม่ได้" in texts_to(line, coord)[-1]
     assert targets(db, office["bureau"]) == [coord]
+
+
+def test_a_deputy_who_left_hands_the_reminders_back(office, send, line, db):
+    coord = office["coord"]
+    deputy_id, deputy_line = office["mates"][0]
+    send("postback", coord, encode("deputy.set", id=deputy_id))
+    assert targets(db, office["bureau"]) == [deputy_line]
+    send("unfollow", deputy_line)  # the deputy blocked the account
+    assert targets(db, office["bureau"]) == [coord]
