@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from sqlmodel import Session
 
 import messages_th.reports as th
-from bot import pledges, rounds as svc
+from bot import pledges, report_forms as forms, rounds as svc
 from messages_th.dates import thai_date, thai_datetime
 from messages_th.rounds import period_th
 from messages_th.virtues import name_th
@@ -43,15 +43,24 @@ def export_round(session: Session, code: str, now: datetime | None = None) -> Wo
 
 def _bureau_sheet(wb, session, rnd, bureau, status, report) -> None:
     ws = wb.create_sheet(_sheet_name(bureau.code))
-    ws.append([th.EXPORT_FORM_TITLE])
+    criteria = forms.uses_criteria(rnd)
+    ws.append([th.EXPORT_MORAL_ORG_TITLE if criteria else th.EXPORT_FORM_TITLE])
     info = (bureau.name, rnd.title, period_th(rnd.period_start, rnd.period_end), thai_date(rnd.due_date),
             th.export_status(status), thai_datetime(report.submitted_at) if report else None,
             report.version if report else None)
     for label, value in zip(th.EXPORT_INFO, info):
         ws.append([label, value])
     ws.append([])
-    ws.append(list(th.EXPORT_ITEM_HEADERS))
     data = report.data if report else {}
+    if criteria:
+        ws.append(list(th.EXPORT_CRITERIA_HEADERS))
+        for item in forms.CRITERIA:
+            ans = (data.get("items") or {}).get(item.id, {})
+            ws.append([item.position, item.text, ans.get("done"), ans.get("result"), ans.get("problems"),
+                       len(ans.get("photos", []))])
+        _style(ws, ITEM_HEADER_ROW)
+        return
+    ws.append(list(th.EXPORT_ITEM_HEADERS))
     for item in pledges.report_items(session, rnd.fy, bureau.id):
         ans = (data.get("items") or {}).get(str(item.id), {})
         counts = (data.get("counts") or {}).get(str(item.id)) or pledges.prefill_counts(session, rnd, bureau.id, item)

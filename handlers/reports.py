@@ -1,5 +1,6 @@
-"""Flow: a coordinator submits the bureau's round report, item by item; the draft lives in the database
-(RoundReport version 0, with a cursor), so leaving and coming back continues where one was. Also "สถานะรายงาน".
+"""Flow: a coordinator submits the bureau's round report item by item (pledge items, or the moral-org round's
+nine criteria: bot/report_forms.py); the draft lives in the database (RoundReport version 0, with a cursor), so
+leaving and coming back continues where one was. Also "สถานะรายงาน".
 
 ```mermaid
 stateDiagram-v2
@@ -18,13 +19,14 @@ stateDiagram-v2
 from __future__ import annotations
 
 import messages_th.reports as th
-from bot import pledges, rounds as svc
+from bot import report_forms as forms, rounds as svc
 from bot.auth import has_role, require
 from bot.media import store_private
 from handlers.pledge import bureau_param
 from messages_th.dates import fiscal_year_be, today_bkk
 from models.core import Bureau
 from models.rounds import RoundReport
+
 
 def start(ctx):
     """Coordinator picks a round (nearest due first; `round=` skips the picker). Next: report.round."""
@@ -55,7 +57,7 @@ def choose_round(ctx):
 
 
 def _begin(ctx, rnd, bureau_id):
-    items = pledges.report_items(ctx.session, rnd.fy, bureau_id)
+    items = forms.report_items(ctx.session, rnd, bureau_id)
     if not items:
         return [th.no_items(rnd.fy)]
     draft = svc.open_draft(ctx.session, rnd, bureau_id, ctx.user.id)
@@ -68,7 +70,7 @@ def _begin(ctx, rnd, bureau_id):
 def _load(ctx):
     d = ctx.draft
     rnd = svc.get_round(ctx.session, d["r"])
-    items = pledges.report_items(ctx.session, rnd.fy, d["b"])
+    items = forms.report_items(ctx.session, rnd, d["b"])
     return rnd, items, svc.get_draft(ctx.session, rnd.id, d["b"]), d["i"]
 
 
@@ -80,15 +82,17 @@ def _prompt(ctx, step):
     rnd, items, draft, i = _load(ctx)
     if step == "confirm":
         bureau = ctx.session.get(Bureau, ctx.draft["b"])
-        rows = [(pledges.item_dict(it), _answer(draft, it.id)) for it in items]
+        rows = [(forms.item_view(it), _answer(draft, it.id)) for it in items]
         return th.summary(rnd.title, bureau.name, rnd.due_date, svc.is_late(rnd, ctx.now), rows, rnd.code, bureau.id)
     item, ans = items[i], _answer(draft, items[i].id)
     if step == "done":
-        counts = pledges.prefill_counts(ctx.session, rnd, ctx.draft["b"], item)
-        return th.ask_done(rnd.title, i + 1, len(items), pledges.item_dict(item), counts, ans.get("done"))
+        counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
+        return th.ask_done(rnd.title, i + 1, len(items), forms.item_view(item), counts, ans.get("done"))
     if step == "photos":
         return th.ask_photos(len(ans.get("photos", [])))
-    return (th.ask_result if step == "result" else th.ask_problems)(ans.get(step))
+    if step == "result":
+        return th.ask_result(ans.get(step), criterion=forms.uses_criteria(rnd))
+    return th.ask_problems(ans.get(step))
 
 
 def _store(ctx, field, value, next_step, next_i=None):
@@ -149,8 +153,8 @@ def submit(ctx):
     rnd = svc.get_round(ctx.session, ctx.postback[1].get("r"))
     if rnd is None or svc.get_draft(ctx.session, rnd.id, bureau_id) is None:
         return [th.nothing_to_submit()]
-    items = pledges.report_items(ctx.session, rnd.fy, bureau_id)
-    counts = {str(it.id): pledges.prefill_counts(ctx.session, rnd, bureau_id, it) for it in items}
+    items = forms.report_items(ctx.session, rnd, bureau_id)
+    counts = {str(it.id): forms.known_counts(ctx.session, rnd, bureau_id, it) for it in items}
     report = svc.submit(ctx.session, rnd, bureau_id, ctx.user.id, ctx.now, counts)
     if ctx.flow == "report":
         ctx.end()
@@ -179,11 +183,6 @@ def status(ctx):
     return [th.bureau_status(ctx.session.get(Bureau, bureau_id).name, fy, rows)]
 
 
-def wait_for_button(ctx):
-    """Typed text at the summary is not understood (the router repeats the hint). Next: report.submit."""
-    return None
-
-
 def register(router) -> None:
     router.text(th.REPORT_WORD, start, interrupts=True)
     router.postback("report.start", start)
@@ -195,4 +194,5 @@ def register(router) -> None:
     router.step("report", "result", on_result, th.HINT_RESULT)
     router.step("report", "problems", on_problems, th.HINT_PROBLEMS)
     router.step("report", "photos", on_photos, th.HINT_PHOTOS)
-    router.step("report", "confirm", wait_for_button, th.HINT_CONFIRM)
+    # Typed text at the summary is not understood: the router repeats the hint (next: report.submit).
+    router.step("report", "confirm", lambda ctx: None, th.HINT_CONFIRM)

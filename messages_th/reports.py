@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from messages_th import flex as fx
-from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, keyword_replies, msg_action, pb,
+from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, clip, keyword_replies, msg_action, pb,
                                 quick_reply, text)
 from messages_th.dates import days_left_text, thai_date, thai_datetime
 from messages_th.rounds import short_label, status_th
@@ -54,6 +54,10 @@ def resumed(title: str, n: int, total: int) -> dict:
 
 
 def ask_done(title: str, n: int, total: int, item: dict, counts: dict, current: str | None) -> dict:
+    if item.get("criterion"):
+        cur = f"\n\nคำตอบเดิม: {current}\nพิมพ์ \"คงเดิม\" เพื่อใช้คำตอบเดิม" if current else ""
+        return text(f"{title}\nเกณฑ์ข้อ {n}/{total}: {item['good_deed']}\n\n(1/4) สำนักได้ดำเนินการอะไรตามเกณฑ์นี้"
+                    f"ครับ?\n💡 เช่น \"จัดพิธีประกาศเจตนารมณ์ร่วมกัน 1 ครั้ง มีผู้เข้าร่วม 60 คน\"{cur}", _qr(current))
     known = (f"ข้อมูลที่ระบบมีในรอบนี้: ความดีด้าน{name_th(item['virtue'])} {counts.get('deeds', 0)} ครั้ง · "
              f"รายงานความคืบหน้า {counts.get('progress', 0)} ครั้ง · ผู้เข้าร่วมกิจกรรม {counts.get('attendance', 0)} คน")
     cur = f"\n\nคำตอบเดิม: {current}\nพิมพ์ \"คงเดิม\" เพื่อใช้คำตอบเดิม" if current else ""
@@ -62,8 +66,11 @@ def ask_done(title: str, n: int, total: int, item: dict, counts: dict, current: 
                 f"💡 เช่น \"จัดกิจกรรม 2 ครั้ง มีผู้เข้าร่วม 45 คน\"{cur}", _qr(current))
 
 
-def ask_result(current: str | None) -> dict:
+def ask_result(current: str | None, criterion: bool = False) -> dict:
     cur = f"\n\nคำตอบเดิม: {current}" if current else ""
+    if criterion:
+        return text("(2/4) ผลที่เกิดขึ้นหรือหลักฐานเชิงประจักษ์คืออะไรครับ?\n💡 เช่น \"มีประกาศเจตนารมณ์ติดทุกชั้น "
+                    "และเผยแพร่บนเว็บไซต์\"" + cur, _qr(current))
     return text("(2/4) ผลเทียบกับตัวชี้วัดเป็นอย่างไรครับ?\n💡 เช่น \"ร้อยละ 85 ของบุคลากรเข้าร่วม (บรรลุเป้าหมาย)\""
                 + cur, _qr(current))
 
@@ -92,6 +99,9 @@ def photo_failed() -> dict:
     return text("ขออภัยครับ ดึงรูปไม่สำเร็จ ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"เสร็จ\"", keyword_replies(DONE_WORD))
 
 
+SUMMARY_CLIP = 200
+
+
 def summary(title: str, bureau: str, due: date, late: bool, rows: list[tuple[dict, dict]], code: str,
             bureau_id: int) -> dict:
     body = [fx.txt(bureau, "sm", "bold"), fx.kv_row("กำหนดส่ง", thai_date(due))]
@@ -99,8 +109,11 @@ def summary(title: str, bureau: str, due: date, late: bool, rows: list[tuple[dic
         body.append(fx.txt("⏰ เลยกำหนดส่งแล้ว รายงานนี้จะถูกบันทึกว่าส่งช้า", "sm", color="#C62828"))
     for item, ans in rows[:10]:
         body += [fx.separator(), fx.txt(f"ข้อ {item['position']}: {item['good_deed']}", "sm", "bold", max_lines=3),
-                 fx.kv_row("ทำแล้ว", ans.get("done") or "-"), fx.kv_row("ผล", ans.get("result") or "-"),
-                 fx.kv_row("ปัญหา", ans.get("problems") or "-"), fx.kv_row("รูป", f"{len(ans.get('photos', []))} รูป")]
+                 # Clipped: a summary of ten long answers must stay under LINE's bubble size.
+                 fx.kv_row("ทำแล้ว", clip(ans.get("done") or "-", SUMMARY_CLIP)),
+                 fx.kv_row("ผล", clip(ans.get("result") or "-", SUMMARY_CLIP)),
+                 fx.kv_row("ปัญหา", clip(ans.get("problems") or "-", SUMMARY_CLIP)),
+                 fx.kv_row("รูป", f"{len(ans.get('photos', []))} รูป")]
     footer = [fx.button("ยืนยันส่งรายงาน", pb("ยืนยันส่งรายงาน", "report.submit", r=code, b=bureau_id)),
               fx.button("ยกเลิก (เก็บร่างไว้)", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
     return fx.flex(f"สรุป{title} ก่อนส่ง", fx.bubble(title[:80], body, footer))
@@ -140,6 +153,9 @@ def all_bureaus_status(title: str, due: date, rows: list[tuple[str, str]]) -> di
 # ---- XLSX export labels (bot/export.py) ------------------------------------------------------
 
 EXPORT_FORM_TITLE = "แบบรายงานปัญหาที่อยากแก้ ความดีที่อยากทำ"
+EXPORT_MORAL_ORG_TITLE = "แบบรายงานองค์กรคุณธรรม ตามเกณฑ์ ๙ ข้อ"
+EXPORT_CRITERIA_HEADERS = ("ข้อ", "เกณฑ์องค์กรคุณธรรม", "สิ่งที่ดำเนินการ", "ผลการดำเนินงาน / หลักฐาน", "ปัญหาอุปสรรค",
+                           "รูปหลักฐาน")
 EXPORT_SUMMARY_SHEET = "สรุป"
 EXPORT_INFO = ("สำนัก", "รอบรายงาน", "ช่วงเวลา", "กำหนดส่ง", "สถานะ", "วันที่ส่ง", "ฉบับที่")
 EXPORT_ITEM_HEADERS = ("ลำดับ", "ปัญหาที่อยากแก้", "ความดีที่อยากทำ", "คุณธรรมเป้าหมาย", "ตัวชี้วัด", "ค่าเป้าหมาย",

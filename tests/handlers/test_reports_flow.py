@@ -164,3 +164,39 @@ def test_bureau_without_items_reports_on_the_organizations_and_a_lost_photo_is_a
     send("postback", w.coord2, encode("report.submit", r=R6, b=w.b2))
     [(version, status, late, data)] = _reports(db)
     assert (version, status) == (1, "submitted") and data["items"][str(org)]["done"] == "ปิดไฟตอนพักเที่ยง"
+
+
+def test_moral_org_round_asks_the_nine_criteria_and_exports_them(send, line, db, clock, app, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from bot.export import ITEM_HEADER_ROW
+    from messages_th.reports import EXPORT_CRITERIA_HEADERS
+    from messages_th.rounds import MORAL_ORG_CRITERIA
+    clock.set(JAN)
+    w = seed(db, items=2)  # the bureau has pledge items; this round asks the plan's criteria instead
+    code = f"{FY}-moral-org"
+    send("postback", w.coord, encode("report.start", round=code))
+    first = texts_to(line, w.coord)[-1]
+    assert "เกณฑ์ข้อ 1/9" in first and "ประกาศข้อตกลง" in first and "ความดีด้าน" not in first
+    for n in range(1, 10):
+        send("text", w.coord, f"ทำข้อ {n}")
+        if n == 1:
+            assert "หลักฐาน" in texts_to(line, w.coord)[-1]
+        send("text", w.coord, f"ผลข้อ {n}")
+        send("text", w.coord, "ไม่มี")
+        send("text", w.coord, "เสร็จ")
+        if n < 9:
+            assert f"เกณฑ์ข้อ {n + 1}/9" in texts_to(line, w.coord)[-1]
+    summary = json.dumps(line.messages_for(w.coord)[-1], ensure_ascii=False)
+    assert "ทำข้อ 1" in summary and "ทำข้อ 9" in summary
+    send("postback", w.coord, encode("report.submit", r=code, b=w.b1))
+    assert "ส่ง" in texts_to(line, w.coord)[-1]
+    out = tmp_path / "moral-org.xlsx"
+    res = app.test_cli_runner().invoke(args=["export-round", code, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(out)["B1"]
+    assert [c.value for c in ws[ITEM_HEADER_ROW]] == list(EXPORT_CRITERIA_HEADERS)
+    assert [c.value for c in ws[ITEM_HEADER_ROW + 1]] == [1, MORAL_ORG_CRITERIA[0], "ทำข้อ 1", "ผลข้อ 1", "ไม่มี", 0]
+    assert ws.cell(ITEM_HEADER_ROW + 9, 3).value == "ทำข้อ 9" and ws.max_row == ITEM_HEADER_ROW + 9
