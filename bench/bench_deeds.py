@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
-from bench.common import ROOT, fmt_table, machine_info, percentile, replace_section
+from bench.common import ROOT, fmt_table, fresh_schema, machine_info, percentile, replace_section
 
 SECRET = "bench-deeds-secret"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dev_deeds"
@@ -37,20 +37,6 @@ def _jpeg() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (1024, 768), (30, 140, 90)).save(buf, "JPEG", quality=85)
     return buf.getvalue()
-
-
-def _fresh_schema(url: str):
-    from sqlmodel import SQLModel
-
-    import models
-    from bench.common import ensure_pg_database
-    if url.startswith("postgresql"):
-        ensure_pg_database(url)
-    engine = models.make_engine(url)
-    if url.startswith("postgresql"):
-        SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
-    return engine
 
 
 # -- (a) end-to-end deed logging ---------------------------------------------------------------------------
@@ -67,7 +53,7 @@ def bench_flow(url: str, deeds: int, tmp: Path) -> dict:
 
     import logging
     logging.disable(logging.INFO)
-    engine = _fresh_schema(url)
+    engine = fresh_schema(url)
     state = SandboxState()
     line = run_in_thread(create_sandbox_app(state, channel_secret=SECRET))
     cfg = Config(LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="bench", LINE_API_BASE=line.url,
@@ -146,7 +132,7 @@ def bulk_chain(url: str, entries: int) -> float:
     from tests.factories import make_bureau, make_user
 
     t0 = time.perf_counter()
-    engine = _fresh_schema(url)
+    engine = fresh_schema(url)
     with session_scope(engine) as s:
         b = make_bureau(s)
         uids = [make_user(s, b).id for _ in range(100)]

@@ -48,17 +48,12 @@ def fanout(url: str, api: str, staff: int) -> dict:
 
 def load_deeds(url: str, staff: int, deeds: int) -> float:
     """Fresh schema, `staff` people in 40 bureaus (+2 small ones), `deeds` deeds over the past year."""
-    from sqlmodel import SQLModel, select
+    from sqlmodel import select
 
-    import models  # noqa: F401
+    from bench.common import fresh_schema
     from models.core import User
-    from bench.common import ensure_pg_database
-    from models.db import make_engine, session_scope
-    if url.startswith("postgresql"):
-        ensure_pg_database(url)
-    engine = make_engine(url)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    from models.db import session_scope
+    engine = fresh_schema(url)
     with session_scope(engine) as s:
         seed_staff(s, staff, bureaus=42)
         users = s.exec(select(User.id, User.bureau_id)).all()

@@ -30,7 +30,6 @@ import itertools
 import json
 import multiprocessing as mp
 import os
-import queue
 import shutil
 import tempfile
 import threading
@@ -38,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import (HOST, ROOT, KeepAlive, ensure_pg_database, fmt_table, free_port, gunicorn_argv, loadavg, machine_info,
+from bench.common import (HOST, ROOT, KeepAlive, fresh_schema, fmt_table, free_port, gunicorn_argv, loadavg, machine_info,
                           percentile, replace_section, start_server)
 
 SECRET = "bench-channel-secret"
@@ -235,21 +234,8 @@ def user_ids(n: int) -> list[str]:
 
 
 def prepare_db(kind: str, tmp: Path) -> str:
-    from sqlmodel import SQLModel
-
-    import models  # noqa: F401 - registers every table on SQLModel.metadata
-    from models.db import make_engine
-    if kind == "sqlite":
-        path = tmp / f"bench-{time.monotonic_ns()}.sqlite3"
-        url = f"sqlite:///{path}"
-        engine = make_engine(url)
-    else:
-        url = PG_URL
-        ensure_pg_database(url)
-        engine = make_engine(url)
-        SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
+    url = f"sqlite:///{tmp / f'bench-{time.monotonic_ns()}.sqlite3'}" if kind == "sqlite" else PG_URL
+    fresh_schema(url).dispose()
     return url
 
 

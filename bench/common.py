@@ -255,3 +255,18 @@ def ensure_pg_database(url: str) -> None:
                 c.execute(text(f'CREATE DATABASE "{target.database}"'))
     finally:
         admin.dispose()
+
+
+def fresh_schema(url: str):
+    """An engine on `url` with every table dropped and created again (a PostgreSQL database is created first
+    when this machine does not have it yet). Benchmarks only: production uses `flask db-upgrade`."""
+    from sqlmodel import SQLModel
+
+    import models  # noqa: F401 - registers every table on SQLModel.metadata
+    from models.db import make_engine
+    if url.startswith("postgresql"):
+        ensure_pg_database(url)
+    engine = make_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    return engine

@@ -54,17 +54,11 @@ def start_sandbox() -> tuple[subprocess.Popen, str]:
 
 def prepare_db(url: str | None, staff: int) -> str:
     """A fresh schema, one bureau of `staff` people, one campaign for everyone; returns the URL."""
-    from sqlmodel import SQLModel
-
     import models
-    from models.db import make_engine, session_scope
+    from bench.common import fresh_schema
+    from models.db import session_scope
     url = url or f"sqlite:///{tempfile.mkdtemp()}/fanout.sqlite3"
-    if url.startswith("postgresql"):
-        from bench.common import ensure_pg_database
-        ensure_pg_database(url)
-    engine = make_engine(url)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    engine = fresh_schema(url)
     with session_scope(engine) as s:
         seed_staff(s, staff)
         s.add(models.campaigns.Campaign(title="ทดสอบกระจายข้อความ", starts_at=NOW + timedelta(days=7)))
