@@ -146,6 +146,24 @@ def send(client, bot, line, clock):
     return _send
 
 
+def postbacks(msg) -> list[tuple[str, dict]]:
+    """Every postback button in a message (Flex buttons and quick replies), decoded, in order."""
+    from bot.postback import decode
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "postback":
+                out.append(decode(node["data"]))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(msg)
+    return out
+
+
 def texts_to(line, user_id: str) -> list[str]:
     """Every text the user received (plain texts and Flex alt texts), in order."""
     return [m.get("text") or m.get("altText") or "" for m in line.messages_for(user_id)]

@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from bot import deeds_service as svc, deeds_stats as stats
 from bot import ledger
-from bot.postback import decode, encode
+from bot.postback import encode
 from models.core import User
 from models.deeds import Deed, DeedHistory, LedgerEntry
-from tests.conftest import texts_to
+from tests.conftest import postbacks, texts_to
 from tests.factories import make_bureau, make_user
 
 NOW = datetime(2026, 11, 4, 3, 0, tzinfo=timezone.utc)  # Wednesday, FY 2570
@@ -32,22 +32,6 @@ def add(db, line_id, n=1, *, virtue="honesty", day=date(2026, 11, 4), at=NOW, **
         user = s.scalars(select(User).where(User.line_user_id == line_id)).one()
         return [svc.record_deed(s, user, virtue, f"ความดีที่ {n}-{i} {day}", day, now=at, **kw).id
                 for i in range(n)]
-
-
-def postbacks(msg) -> list[tuple[str, dict]]:
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "postback":
-                out.append(decode(node["data"]))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(msg)
-    return out
 
 
 def test_book_when_empty(people, send, line):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot import outbox
-from bot.postback import decode, encode
+from bot.postback import encode
 from models.core import User
 from scheduler.audience import reminder_targets
-from tests.conftest import texts_to
+from tests.conftest import postbacks, texts_to
 from tests.factories import make_bureau, make_user
 
 
@@ -24,11 +24,6 @@ def office(db):
                     outsider=outsider.id, staff=staff.line_user_id)
 
 
-def postbacks_in(msg) -> list[tuple[str, dict]]:
-    items = (msg.get("quickReply") or {}).get("items", [])
-    return [decode(i["action"]["data"]) for i in items if i["action"]["type"] == "postback"]
-
-
 def targets(db, bureau_id) -> list[str]:
     with db() as s:
         return reminder_targets(s, bureau_id)
@@ -39,10 +34,10 @@ def test_coordinator_names_a_deputy_by_name_and_the_reminders_go_there(office, s
     assert targets(db, office["bureau"]) == [coord]
     send("text", coord, "ผู้รับแจ้งเตือนแทน")
     send("text", coord, "ใจงาม")
-    choices = postbacks_in(line.messages_for(coord)[-1])
+    choices = postbacks(line.messages_for(coord)[-1])
     assert len(choices) == 12 and "หลายคน" in texts_to(line, coord)[-1]  # 14 match: 12 shown, told to narrow
     send("text", coord, "ใจงาม 13")
-    [(action, params)] = postbacks_in(line.messages_for(coord)[-1])
+    [(action, params)] = postbacks(line.messages_for(coord)[-1])
     send("postback", coord, encode(action, **params))
     deputy_id, deputy_line = office["mates"][13]
     assert params["id"] == str(deputy_id)
@@ -61,7 +56,7 @@ def test_no_match_says_so_and_waits_for_another_name(office, send, line):
     send("text", coord, "ไม่มีใครชื่อนี้ 😀")
     assert "ไม่พบ" in texts_to(line, coord)[-1]
     send("text", coord, "มานี")
-    assert len(postbacks_in(line.messages_for(coord)[-1])) == 1
+    assert len(postbacks(line.messages_for(coord)[-1])) == 1
 
 
 def test_staff_cannot_and_forged_choices_are_refused(office, send, line, db):

@@ -10,7 +10,7 @@ from bot.postback import encode
 from bot.sandbox import events as ev
 from models.deeds import Deed, LedgerEntry
 from models.rounds import PledgeItem
-from tests.conftest import texts_to
+from tests.conftest import postbacks, texts_to
 from tests.test_rounds_support import JAN, PNG, seed
 
 
@@ -139,28 +139,11 @@ def test_pledge_csv_load(app, db, tmp_path):
     assert res.exit_code != 0 and "line 2" in res.output
 
 
-def _buttons(msg) -> list[tuple[str, dict]]:
-    from bot.postback import decode
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "postback":
-                out.append(decode(node["data"]))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(msg)
-    return out
-
-
 def test_coordinator_fixes_an_item_through_the_same_steps(send, line, db, clock):
     clock.set(JAN)
     w = seed(db, items=2)
     send("text", w.coord, "พันธะของสำนัก")
-    fix = [p for a, p in _buttons(line.messages_for(w.coord)[-1]) if a == "pledge.fix"]
+    fix = [p for a, p in postbacks(line.messages_for(w.coord)[-1]) if a == "pledge.fix"]
     assert [p["i"] for p in fix] == [str(i) for i in w.items]  # one per item
     send("postback", w.coord, encode("pledge.fix", i=w.items[1]))
     assert "ข้อที่ 2" in texts_to(line, w.coord)[-1] and "ปัญหา 2" in texts_to(line, w.coord)[-1]
@@ -183,7 +166,7 @@ def test_remove_asks_first_renumbers_and_keeps_items_with_progress(send, line, d
     send("text", w.staff, "ปิดไฟทุกครั้ง")
     send("text", w.staff, "ข้าม")
     send("postback", w.coord, encode("pledge.remove", i=w.items[0]))
-    assert ("pledge.remove_ok", {"i": str(w.items[0])}) in _buttons(line.messages_for(w.coord)[-1])
+    assert ("pledge.remove_ok", {"i": str(w.items[0])}) in postbacks(line.messages_for(w.coord)[-1])
     assert len(_items(db, w.b1)) == 3  # nothing removed by asking
     send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
     assert "ลบพันธะข้อที่ 1" in texts_to(line, w.coord)[-1]
@@ -203,7 +186,7 @@ def test_only_the_bureaus_coordinator_changes_items_and_not_after_the_lock(send,
         send("postback", who, encode("pledge.fix", i=w.items[0]))
         assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, who)[-1]
     send("text", w.staff, "พันธะของสำนัก")
-    assert not [a for a, _ in _buttons(line.messages_for(w.staff)[-1]) if a in ("pledge.fix", "pledge.remove")]
+    assert not [a for a, _ in postbacks(line.messages_for(w.staff)[-1]) if a in ("pledge.fix", "pledge.remove")]
     clock.set(datetime(2026, 3, 21, 3, 0, tzinfo=timezone.utc))  # after the first round's due date
     send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
     assert "ปิดการแก้ไข" in texts_to(line, w.coord)[-1]
