@@ -52,14 +52,18 @@ def view(ctx):
                            can_edit=can_edit and owner_id is not None)]
 
 
+def item_and_pledge(ctx, raw) -> tuple[PledgeItem | None, Pledge | None]:
+    """The pledge item that `raw` (an id from a postback or a draft) names, and its pledge; (None, None)."""
+    item = ctx.session.get(PledgeItem, int(raw)) if str(raw or "").isdigit() else None
+    return item, (ctx.session.get(Pledge, item.pledge_id) if item else None)
+
+
 def start_progress(ctx):
     """Staff pick an item of their bureau's (or the organization's) pledge. Next: progress text."""
     denied = require(ctx, "staff")
     if denied:
         return denied
-    raw = ctx.postback[1].get("i", "")
-    item = ctx.session.get(PledgeItem, int(raw)) if raw.isdigit() else None
-    pledge = ctx.session.get(Pledge, item.pledge_id) if item else None
+    item, pledge = item_and_pledge(ctx, ctx.postback[1].get("i"))
     if pledge is None or pledge.bureau_id not in (None, ctx.user.bureau_id):
         return None
     ctx.start("progress", "text", {"item": item.id})

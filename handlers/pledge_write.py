@@ -21,10 +21,9 @@ from __future__ import annotations
 import messages_th.pledge as th
 from bot import pledges as svc
 from bot.auth import require
-from handlers.pledge import bureau_param, owner_label
+from handlers.pledge import bureau_param, item_and_pledge, owner_label
 from messages_th.dates import fiscal_year_be, today_bkk
 from messages_th.virtues import BY_KEY, VIRTUES
-from models.rounds import Pledge, PledgeItem
 
 FIELDS = svc.ITEM_FIELDS
 _item_dict = svc.item_dict
@@ -45,40 +44,37 @@ def start_edit(ctx):
 
 
 def _editable_item(ctx):
-    """(item, None) when the actor may change this item now; else (None, the refusal)."""
-    raw = (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item")
-    item = ctx.session.get(PledgeItem, int(raw)) if str(raw or "").isdigit() else None
-    pledge = ctx.session.get(Pledge, item.pledge_id) if item else None
+    """(item, pledge, None) when the actor may change this item now; else (None, None, the refusal)."""
+    item, pledge = item_and_pledge(ctx, (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item"))
     if pledge is None:
-        return None, require(ctx, "staff") or [th.item_gone()]
+        return None, None, require(ctx, "staff") or [th.item_gone()]
     denied = (require(ctx, "coordinator", bureau_id=pledge.bureau_id) if pledge.bureau_id
               else require(ctx, "admin"))
     if denied:
-        return None, denied
+        return None, None, denied
     if svc.is_locked(ctx.session, pledge.fy, pledge.bureau_id, today_bkk(ctx.now)):
-        return None, [th.locked(svc.lock_date(ctx.session, pledge.fy))]
-    return item, None
+        return None, None, [th.locked(svc.lock_date(ctx.session, pledge.fy))]
+    return item, pledge, None
 
 
 def start_fix(ctx):
     """Rewrite one item through the same steps. Next: problem."""
-    item, refusal = _editable_item(ctx)
+    item, pledge, refusal = _editable_item(ctx)
     if refusal:
         return refusal
-    pledge = ctx.session.get(Pledge, item.pledge_id)
     ctx.start("pledge", "problem", {"b": pledge.bureau_id, "fy": pledge.fy, "item": item.id})
     return [th.ask_problem_again(item.position, _item_dict(item))]
 
 
 def ask_remove(ctx):
     """Confirm before removing. Next: pledge.remove_ok."""
-    item, refusal = _editable_item(ctx)
+    item, _, refusal = _editable_item(ctx)
     return refusal or [th.ask_remove(_item_dict(item))]
 
 
 def remove(ctx):
     """Remove an item no one has reported progress on; the later ones move up. Next: end."""
-    item, refusal = _editable_item(ctx)
+    item, _, refusal = _editable_item(ctx)
     if refusal:
         return refusal
     n = item.position
@@ -145,7 +141,7 @@ def save(ctx):
         ctx.end()
         return [th.locked(svc.lock_date(ctx.session, d["fy"]))]
     if d.get("item"):
-        item, refusal = _editable_item(ctx)
+        item, _, refusal = _editable_item(ctx)
         ctx.end()
         if refusal:
             return refusal
