@@ -104,16 +104,9 @@ class LineGateway:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if retry_key:
             headers["X-Line-Retry-Key"] = retry_key
-        try:
-            # response_types_map={}: the body (sent message ids) is not used, so it is not turned into models.
-            resp = self._api_client.call_api(path, "POST", header_params=headers, body=body,
-                                             auth_settings=["Bearer"], response_types_map={},
-                                             _request_timeout=self.timeout)
-        except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _map_error(exc, what) from exc
-        rid = _header(resp.headers, "x-line-request-id")
-        log.info("LINE %s ok request_id=%s", what, rid)
-        return Sent(rid, None)
+        # response_types_map={}: the body (sent message ids) is not used, so it is not turned into models.
+        return self._call(what, self._api_client.call_api, path, "POST", header_params=headers, body=body,
+                          auth_settings=["Bearer"], response_types_map={})
 
     # -- messages ---------------------------------------------------------------------------------
     def reply(self, reply_token: str, messages: list[dict]) -> Sent:
