@@ -45,11 +45,11 @@ class Dispatcher:
         self.batches = self.events = 0  # handled so far (logged at shutdown: the mean batch size under load)
 
     # -- scheduling --------------------------------------------------------------------------------
-    def submit(self, inbox_ids: list[int], user_ids: list[str | None],
-               photos: list[str | None] | None = None) -> None:
-        """photos: the LINE message id of each event that is an image (downloaded before it is handled)."""
+    def submit(self, stored: list[tuple[int, str | None, str | None]]) -> None:
+        """stored: what `store_events` returns, (inbox id, LINE user id, photo message id or None); a photo is
+        downloaded before its event is handled."""
         with self._lock:
-            for iid, uid, photo in zip(inbox_ids, user_ids, photos or [None] * len(inbox_ids)):
+            for iid, uid, photo in stored:
                 if photo and self.inbox.gateway is not None:
                     self._photos[iid] = photo
                 lane = uid or f"event:{iid}"
@@ -146,10 +146,7 @@ class Dispatcher:
         self._downloads.shutdown(wait=True)
         self._senders.shutdown(wait=True)   # ... and the last replies out
 
-    # -- handling -------------------------------------------------------------------------------------
-    def process(self, inbox_id: int) -> None:
-        self.inbox.handle([inbox_id])
-
+    # -- after a crash ----------------------------------------------------------------------------------
     def recover(self, now: datetime | None = None) -> int:
         """Events a killed process left behind (not the ones still queued here: those are late, not lost)."""
         with self._lock:

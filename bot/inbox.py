@@ -84,8 +84,6 @@ class Inbox:
         the replies. content: photos downloaded beforehand, by message id (the dispatcher drops them after)."""
         delivery.deliver_replies(self, self._decide(inbox_ids, content if content is not None else {}))
 
-    process = handle  # the name callers used for one event
-
     def _fetcher(self, content: dict):
         if self.gateway is None:
             return None

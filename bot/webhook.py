@@ -54,5 +54,5 @@ def callback():
         log.error("webhook could not store %d events: %s", len(events), type(exc.orig).__name__)
         return jsonify(error="temporarily unavailable"), 503, {"Retry-After": "5"}
     if fresh:
-        state.dispatcher.submit([i for i, _, _ in fresh], [u for _, u, _ in fresh], [p for _, _, p in fresh])
+        state.dispatcher.submit(fresh)
     return jsonify({}), 200

@@ -20,7 +20,7 @@ def arrive_together(bot, line, clock, events):
     for event in events:
         line.issue_reply_token(event["source"]["userId"], event["replyToken"])
     fresh = store_events(bot.engine, events)
-    bot.dispatcher.submit(*zip(*fresh))
+    bot.dispatcher.submit(fresh)
 
 
 def echo_with_count(seen: list):
