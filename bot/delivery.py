@@ -1,11 +1,15 @@
 """Getting handlers' answers to users: a free reply while the token is fresh, else a push via the outbox.
 
-The reply calls of a batch go out in parallel on the sender threads: with LINE a few hundred ms away, they
-are what an answer waits for. Then one transaction queues the fallbacks and marks the whole batch `done`.
+The reply calls of a batch go out in parallel on the sender threads when LINE is far away (tens to hundreds of
+ms: then they are what an answer waits for), and one after the other on the handler's own thread when LINE
+answers within a few ms: handing each call to a sender thread and back costs more CPU than the wait it saves
+(about 0.2 ms per event, BENCHMARKS.md "Webhook"). `RoundTrip` decides from the calls it has timed. Then one
+transaction queues the fallbacks and marks the whole batch `done`.
 """
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, select, update
@@ -25,6 +29,28 @@ _UNTRIED = (select(OutboxMessage.__table__.c.id)
                    OutboxMessage.__table__.c.status == "pending", OutboxMessage.__table__.c.attempts == 0).limit(1))
 
 
+class RoundTrip:
+    """A moving average of how long a reply call takes, to choose between parallel and sequential replies.
+
+    Sequential only while the whole batch would be out within SEQUENTIAL_BUDGET_S: the last user of a batch
+    then waits at most that much longer. It starts by assuming LINE is far away (parallel). Sequential calls
+    are each timed, so a LINE that slows down is noticed within a few calls. Of parallel calls only the
+    fastest counts: the others also waited for their siblings at a busy server, which says nothing about
+    what one call alone would cost (counting them kept a local LINE looking slow forever).
+    """
+    SEQUENTIAL_BUDGET_S = 0.05
+    WEIGHT = 0.2
+
+    def __init__(self, initial_s: float = 0.1):
+        self.mean_s = initial_s
+
+    def observe(self, seconds: float) -> None:
+        self.mean_s += self.WEIGHT * (seconds - self.mean_s)
+
+    def parallel(self, calls: int) -> bool:
+        return calls > 1 and calls * self.mean_s > self.SEQUENTIAL_BUDGET_S
+
+
 def event_age(event: dict, now: datetime) -> timedelta:
     ts = event.get("timestamp")
     if not isinstance(ts, (int, float)):
@@ -36,37 +62,46 @@ def _reply_key(event: dict, n: int) -> str:
     return f"reply:{event.get('webhookEventId')}" + (f":{n}" if n else "")
 
 
-def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) -> int:
-    """Send the first batch as a reply if the token allows; returns how many batches went out (0 or 1)."""
+def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) -> tuple[int, float | None]:
+    """Send the first batch as a reply if the token allows. Returns how many batches went out (0 or 1) and
+    how long the call took (None: no call)."""
     token = event.get("replyToken")
     if not batches or not token or force_push or inbox.gateway is None:
-        return 0
+        return 0, None
     # The token's age when the call goes out: a batch may have waited behind LINE latency.
     if event_age(event, inbox.clock()) >= timedelta(seconds=inbox.config.REPLY_TOKEN_MAX_AGE_S):
-        return 0
+        return 0, None
+    started = time.perf_counter()
     try:
         inbox.gateway.reply(token, batches[0])
-        return 1
+        return 1, time.perf_counter() - started
     except GatewayError as err:
         log.warning("reply failed for %s (%s); falling back to push", event.get("webhookEventId"), err.kind)
-        return 0
+        return 0, time.perf_counter() - started
 
 
 def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
     """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued
-    as a push. The replies of a batch go out in parallel on the inbox's sender threads."""
+    as a push. The replies of a batch go out in parallel on the inbox's sender threads while LINE is slow."""
     if not items:
         return
     split = [[m[i:i + MAX_PER_CALL] for i in range(0, len(m), MAX_PER_CALL)] for _, _, m in items]
 
-    def send(k: int) -> int:
+    def send(k: int) -> tuple[int, float | None]:
         return _try_reply(inbox, items[k][1], split[k], force_push)
 
-    if len(items) > 1 and inbox.senders is not None:
-        sent = list(inbox.senders.map(send, range(len(items))))
+    pace = inbox.round_trip
+    if inbox.senders is not None and pace.parallel(len(items)):
+        results = list(inbox.senders.map(send, range(len(items))))
+        timed = [t for _, t in results if t is not None]
+        if timed:
+            pace.observe(min(timed))
     else:
-        sent = [send(k) for k in range(len(items))]
-    _close(inbox, items, split, sent)
+        results = [send(k) for k in range(len(items))]
+        for _, t in results:
+            if t is not None:
+                pace.observe(t)
+    _close(inbox, items, split, [n for n, _ in results])
 
 
 def _close(inbox, items, split, sent) -> None:

@@ -78,6 +78,7 @@ class Inbox:
     def __init__(self, engine, router, config, gateway, clock=utcnow, senders=None):
         self.engine, self.router, self.config, self.gateway, self.clock = engine, router, config, gateway, clock
         self.senders = senders  # a thread pool for the reply calls of a batch (None: one after the other)
+        self.round_trip = delivery.RoundTrip()  # ... and whether LINE is slow enough to use it
 
     def handle(self, inbox_ids: list[int], content: dict | None = None) -> None:
         """Handle these events (of different users, or one user's in order) in one transaction, then deliver

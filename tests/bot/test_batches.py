@@ -108,3 +108,49 @@ def test_insert_ignore_returns_only_rows_really_added(bot):
                               returning=("line_user_id",))
     assert [r[0] for r in first] == USERS[:2]
     assert [r[0] for r in again] == [USERS[2]]
+
+
+def _peak_reply_calls(bot) -> list[int]:
+    """Wrap the gateway's reply call; the list's one item becomes the most calls under way at once."""
+    lock, now, peak = threading.Lock(), [0], [0]
+    reply = bot.gateway.reply
+
+    def counted(token, messages):
+        with lock:
+            now[0] += 1
+            peak[0] = max(peak[0], now[0])
+        try:
+            return reply(token, messages)
+        finally:
+            with lock:
+                now[0] -= 1
+    bot.gateway.reply = counted
+    return peak
+
+
+def test_with_line_far_away_a_batch_is_answered_in_parallel(bot, line, clock):
+    """The last user of a batch must not wait for everyone else's round trip to a slow LINE."""
+    bot.router.text("ถาม", lambda ctx: [{"type": "text", "text": "ตอบ"}])
+    peak = _peak_reply_calls(bot)
+    line.set_faults(latency_ms=300)
+    arrive_together(bot, line, clock, [ev.text_event(u, "ถาม", timestamp_ms=clock.ms()) for u in USERS])
+    assert bot.dispatcher.wait_idle(10)
+    line.set_faults()
+    assert all(texts_to(line, u) == ["ตอบ"] for u in USERS)
+    assert peak[0] > 1
+
+
+def test_with_line_close_by_a_batch_is_answered_without_thread_handoffs(bot, line, clock):
+    """A LINE that answers in a few ms: replies go one after the other (handing each to a sender thread costs
+    more CPU than the wait it saves), and everyone is still answered once."""
+    bot.router.text("ถาม", lambda ctx: [{"type": "text", "text": "ตอบ"}])
+    peak = _peak_reply_calls(bot)
+    for k in range(20):  # the bot starts out assuming LINE is far away; these calls show it is not
+        pair = [f"Uf{k:02x}{i:029x}" for i in (1, 2)]
+        arrive_together(bot, line, clock, [ev.text_event(u, "ถาม", timestamp_ms=clock.ms()) for u in pair])
+        assert bot.dispatcher.wait_idle(10)
+    peak[0] = 0
+    arrive_together(bot, line, clock, [ev.text_event(u, "ถาม", timestamp_ms=clock.ms()) for u in USERS])
+    assert bot.dispatcher.wait_idle(10)
+    assert all(texts_to(line, u) == ["ตอบ"] for u in USERS)
+    assert peak[0] == 1
