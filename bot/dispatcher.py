@@ -141,7 +141,8 @@ class Dispatcher:
         with self._lock:
             self._closed = True
         if self.batches:
-            log.info("handled %d events in %d batches", self.events, self.batches)
+            log.info("handled %d events in %d batches; LINE reply round trip ~%.1f ms", self.events, self.batches,
+                     self.inbox.round_trip.mean_s * 1000)
         self._pool.shutdown(wait=True)      # no new batches ...
         self._downloads.shutdown(wait=True)
         self._senders.shutdown(wait=True)   # ... and the last replies out
