@@ -22,8 +22,8 @@ from bot import delivery
 from bot.context import Ctx
 from bot.effects import run as run_effects
 from models.core import ConversationState, InboxEvent, User, utcnow
-from models.db import connection_scope, session_scope
-from models.sql import insert_ignore
+from models.db import dbapi_transaction, session_scope
+from models.sql import insert_ignore, insert_ignore_dbapi
 
 log = logging.getLogger("bot.inbox")
 RECOVER_AFTER = timedelta(seconds=30)  # older than this and still not done: its thread is gone
@@ -64,9 +64,10 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str 
         rows.append(dict(webhook_event_id=ev["webhookEventId"], event_type=str(ev.get("type", "?"))[:40],
                          line_user_id=(ev.get("source") or {}).get("userId"), payload=json.dumps(ev, ensure_ascii=False),
                          status="ignored" if standby else "pending", attempts=0, received_at=now))
-    with connection_scope(engine) as conn:
+    with dbapi_transaction(engine) as cur:
         # One statement per event: rows already there (redeliveries) return nothing.
-        added = insert_ignore(conn, _INBOX, rows, "webhook_event_id", returning=("id", "webhook_event_id"))
+        added = insert_ignore_dbapi(cur, engine.dialect, _INBOX, rows, "webhook_event_id",
+                                    returning=("id", "webhook_event_id"))
     pending = {r["webhook_event_id"]: (r["line_user_id"], photo_id(ev))
                for r, ev in zip(rows, events) if r["status"] == "pending"}
     return [(i, *pending[wid]) for i, wid in added if wid in pending]

@@ -72,6 +72,8 @@ def message_errors(messages: list) -> list[dict]:
         base = ["messages", i]
         if isinstance(msg.get("text"), str) and utf16_len(msg["text"]) > MAX_TEXT:
             out.append(_too_long(base + ["text"], MAX_TEXT))
+        if msg.get("type") == "text" and msg.get("text") == "":  # LINE: "must be non-empty text"
+            out.append({"message": "must be non-empty text", "property": prop_path(base + ["text"])})
         if isinstance(msg.get("altText"), str) and utf16_len(msg["altText"]) > MAX_ALT_TEXT:
             out.append(_too_long(base + ["altText"], MAX_ALT_TEXT))
         items = (msg.get("quickReply") or {}).get("items") or []

@@ -154,3 +154,48 @@ def test_with_line_close_by_a_batch_is_answered_without_thread_handoffs(bot, lin
     assert bot.dispatcher.wait_idle(10)
     assert all(texts_to(line, u) == ["ตอบ"] for u in USERS)
     assert peak[0] == 1
+
+
+def _inbox_row(event_id: str, now, payload: str | None = "{}") -> dict:
+    return dict(webhook_event_id=event_id, event_type="message", line_user_id=USERS[0], payload=payload,
+                status="pending", attempts=0, received_at=now)
+
+
+def test_the_webhooks_driver_level_insert_stores_what_the_orm_reads(bot):
+    from sqlalchemy import func
+
+    from models.core import utcnow
+    from models.db import dbapi_transaction, session_scope
+    from models.sql import insert_ignore_dbapi
+    now, table, dialect = utcnow(), InboxEvent.__table__, bot.engine.dialect
+    with dbapi_transaction(bot.engine) as cur:
+        first = insert_ignore_dbapi(cur, dialect, table, [_inbox_row("e1", now)], "webhook_event_id",
+                                    ("id", "webhook_event_id"))
+    with dbapi_transaction(bot.engine) as cur:  # a redelivery of e1 beside a new event
+        again = insert_ignore_dbapi(cur, dialect, table, [_inbox_row("e1", now), _inbox_row("e2", now)],
+                                    "webhook_event_id", ("id", "webhook_event_id"))
+    assert [r[1] for r in first] == ["e1"] and [r[1] for r in again] == ["e2"]
+    with session_scope(bot.engine, readonly=True) as s:
+        assert s.get(InboxEvent, first[0][0]).received_at.replace(tzinfo=None) == now.replace(tzinfo=None)
+        # stored in the same form as the ORM's own datetimes, so the recovery sweep's comparison holds
+        assert s.scalar(select(func.count()).select_from(InboxEvent).where(InboxEvent.received_at <= now)) == 2
+
+
+def test_a_failed_webhook_insert_stores_nothing_and_says_database_error(bot):
+    from sqlalchemy.exc import DBAPIError
+
+    from models.core import utcnow
+    from models.db import dbapi_transaction, session_scope
+    from models.sql import insert_ignore_dbapi
+    now = utcnow()
+    rows = [_inbox_row("ok", now), _inbox_row("broken", now, payload=None)]  # payload is NOT NULL
+    try:
+        with dbapi_transaction(bot.engine) as cur:
+            insert_ignore_dbapi(cur, bot.engine.dialect, InboxEvent.__table__, rows, "webhook_event_id",
+                                ("id", "webhook_event_id"))
+    except DBAPIError:
+        pass  # what the webhook turns into a 503
+    else:
+        raise AssertionError("a NULL payload must be refused")
+    with session_scope(bot.engine, readonly=True) as s:
+        assert s.exec(select(InboxEvent)).all() == []

@@ -178,3 +178,13 @@ def test_richmenu_areas_and_required_fields():
 def test_multicast_user_ids_must_be_strings():
     assert props("multicast", {"to": ["U1", "U2", 3], "messages": [text()]}) == ["to[2]"]
     assert props("multicast", {"to": ["U1", "U2"], "messages": [text(bogus=1)]}) == ["messages[0].bogus"]
+
+
+def test_a_body_found_valid_before_does_not_let_a_changed_one_through():
+    """Valid bodies are remembered (a bot repeats its messages); anything that differs is checked again."""
+    body = {"replyToken": "t" * 32, "messages": [text("สวัสดี", quickReply=qr(2))]}
+    check("reply", body)
+    check("reply", dict(body, replyToken="u" * 32))  # another user, same messages: still fine
+    assert props("reply", dict(body, replyToken=7)) == ["replyToken"]
+    assert props("reply", {**body, "messages": [text("")]}) == ["messages[0].text"]
+    assert props("reply", {**body, "notificationDisabled": "yes"}) == ["notificationDisabled"]
