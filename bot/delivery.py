@@ -1,14 +1,16 @@
 """Getting handlers' answers to users: a free reply while the token is fresh, else a push via the outbox.
 
-The reply calls of a batch go out in parallel on the sender threads when LINE is far away (tens to hundreds of
-ms: then they are what an answer waits for), and one after the other on the handler's own thread when LINE
-answers within a few ms: handing each call to a sender thread and back costs more CPU than the wait it saves
-(about 0.2 ms per event, BENCHMARKS.md "Webhook"). `RoundTrip` decides from the calls it has timed. Then one
+The reply calls of a batch go out over as many sender threads as it takes to have them all out within about
+50 ms: all in parallel when LINE is far away (hundreds of ms: then they are what an answer waits for), one
+after the other on the handler's own thread when LINE answers within a few ms, a few sequential runs in
+between. Handing a call to a sender thread and back costs more CPU than a wait of a millisecond or two (about
+0.2 ms per event, BENCHMARKS.md "Webhook"). `RoundTrip` decides from the calls it has timed. Then one
 transaction queues the fallbacks and marks the whole batch `done`.
 """
 from __future__ import annotations
 
 import logging
+import math
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -30,15 +32,16 @@ _UNTRIED = (select(OutboxMessage.__table__.c.id)
 
 
 class RoundTrip:
-    """A moving average of how long a reply call takes, to choose between parallel and sequential replies.
+    """A moving average of how long a reply call takes, to choose how many threads send a batch's replies.
 
-    Sequential only while the whole batch would be out within SEQUENTIAL_BUDGET_S: the last user of a batch
-    then waits at most that much longer. It starts by assuming LINE is far away (parallel). Sequential calls
-    are each timed, so a LINE that slows down is noticed within a few calls. Of parallel calls only the
-    fastest counts: the others also waited for their siblings at a busy server, which says nothing about
-    what one call alone would cost (counting them kept a local LINE looking slow forever).
+    Enough threads that each one's calls, one after the other, are done within BUDGET_S: the last user of a
+    batch then waits at most that much longer than the first. It starts by assuming LINE is far away (all in
+    parallel). Calls on one thread are each timed, so a LINE that slows down is noticed within a few calls. Of
+    calls on several threads only the fastest counts: the others also waited for their siblings at a busy
+    server, which says nothing about what one call alone costs (counting them kept a local LINE looking
+    slow forever).
     """
-    SEQUENTIAL_BUDGET_S = 0.05
+    BUDGET_S = 0.05
     WEIGHT = 0.2
 
     def __init__(self, initial_s: float = 0.1):
@@ -47,8 +50,8 @@ class RoundTrip:
     def observe(self, seconds: float) -> None:
         self.mean_s += self.WEIGHT * (seconds - self.mean_s)
 
-    def parallel(self, calls: int) -> bool:
-        return calls > 1 and calls * self.mean_s > self.SEQUENTIAL_BUDGET_S
+    def threads_for(self, calls: int) -> int:
+        return max(1, min(calls, math.ceil(calls * self.mean_s / self.BUDGET_S)))
 
 
 def event_age(event: dict, now: datetime) -> timedelta:
@@ -82,7 +85,8 @@ def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) 
 
 def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
     """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued
-    as a push. The replies of a batch go out in parallel on the inbox's sender threads while LINE is slow."""
+    as a push. The replies of a batch go out on as many of the inbox's sender threads as LINE's round trip
+calls for (see RoundTrip)."""
     if not items:
         return
     split = [[m[i:i + MAX_PER_CALL] for i in range(0, len(m), MAX_PER_CALL)] for _, _, m in items]
@@ -90,18 +94,21 @@ def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push
     def send(k: int) -> tuple[int, float | None]:
         return _try_reply(inbox, items[k][1], split[k], force_push)
 
-    pace = inbox.round_trip
-    if inbox.senders is not None and pace.parallel(len(items)):
-        results = list(inbox.senders.map(send, range(len(items))))
+    pace, n = inbox.round_trip, len(items)
+    threads = pace.threads_for(n) if inbox.senders is not None else 1
+    if threads > 1:
+        # Thread j sends items j, j + threads, ...: each thread's share one after the other.
+        runs = list(inbox.senders.map(lambda j: [send(k) for k in range(j, n, threads)], range(threads)))
+        results = [runs[k % threads][k // threads] for k in range(n)]
         timed = [t for _, t in results if t is not None]
         if timed:
             pace.observe(min(timed))
     else:
-        results = [send(k) for k in range(len(items))]
+        results = [send(k) for k in range(n)]
         for _, t in results:
             if t is not None:
                 pace.observe(t)
-    _close(inbox, items, split, [n for n, _ in results])
+    _close(inbox, items, split, [sent for sent, _ in results])
 
 
 def _close(inbox, items, split, sent) -> None:
