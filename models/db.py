@@ -8,7 +8,6 @@ from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 
@@ -98,45 +97,3 @@ def connection_scope(engine: Engine, *, readonly: bool = False, immediate: bool 
         with conn.begin():
             yield conn
 
-
-@contextmanager
-def dbapi_transaction(engine: Engine) -> Iterator:
-    """A write transaction on the pooled DBAPI connection itself, for the one statement that runs on every
-    webhook request (the inbox insert): SQLAlchemy's execution layer costs more than the statement there
-    (0.15 vs 0.05 ms on SQLite, 0.39 vs 0.19 ms on PostgreSQL; BENCHMARKS.md "Webhook"). Same pool, same
-    pre-ping, same SQLite writer lock and BEGIN IMMEDIATE as connection_scope; driver errors come out as
-    SQLAlchemy's DBAPIError, as they would from connection_scope. Yields a DBAPI cursor."""
-    sqlite = engine.dialect.name == "sqlite"
-    lock = _writer_lock(engine) if sqlite else None
-    locked = lock.acquire(timeout=SQLITE_WRITER_WAIT_S) if lock is not None else False
-    try:
-        raw = engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            try:
-                if sqlite:
-                    cur.execute("BEGIN IMMEDIATE")  # the connection is in autocommit mode (see make_engine)
-                yield cur
-                raw.commit()
-            except engine.dialect.loaded_dbapi.Error as exc:
-                disconnected = engine.dialect.is_disconnect(exc, raw, cur)
-                _quiet_rollback(raw)
-                if disconnected:
-                    raw.invalidate(exc)  # not back into the pool
-                raise DBAPIError.instance(None, None, exc, engine.dialect.loaded_dbapi.Error,
-                                          connection_invalidated=disconnected) from exc
-            except BaseException:
-                _quiet_rollback(raw)
-                raise
-        finally:
-            raw.close()  # back to the pool
-    finally:
-        if locked:
-            lock.release()
-
-
-def _quiet_rollback(raw) -> None:
-    try:
-        raw.rollback()
-    except Exception:  # noqa: BLE001 - the connection may be gone; the original error is what matters
-        pass

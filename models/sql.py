@@ -45,31 +45,3 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict], key: str,
         out.extend(conn.execute(stmt, row).all())
     return out
 
-
-_RAW_CACHE: dict = {}
-
-
-def insert_ignore_dbapi(cursor, dialect, table: Table, rows: list[dict], key: str,
-                        returning: tuple[str, ...]) -> list[tuple]:
-    """insert_ignore with RETURNING on a DBAPI cursor (see models.db.dbapi_transaction): the same SQL, with
-    the columns' own bind conversions (SQLite stores datetimes as SQLAlchemy's strings, so both paths must
-    write the same text)."""
-    if not rows:
-        return []
-    cols = tuple(rows[0])
-    cache_key = (dialect.name, table, cols, key, returning)
-    prepared = _RAW_CACHE.get(cache_key)
-    if prepared is None:
-        q = dialect.identifier_preparer.quote
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
-               f"VALUES ({', '.join(mark for _ in cols)}) ON CONFLICT ({q(key)}) DO NOTHING "
-               f"RETURNING {', '.join(q(c) for c in returning)}")
-        procs = tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols)
-        prepared = _RAW_CACHE.setdefault(cache_key, (sql, procs))
-    sql, procs = prepared
-    out = []
-    for row in rows:
-        cursor.execute(sql, tuple(row[c] if p is None else p(row[c]) for c, p in zip(cols, procs)))
-        out.extend(tuple(r) for r in cursor.fetchall())
-    return out

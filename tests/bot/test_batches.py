@@ -156,24 +156,26 @@ def test_with_line_close_by_a_batch_is_answered_without_thread_handoffs(bot, lin
     assert peak[0] == 1
 
 
+
 def _inbox_row(event_id: str, now, payload: str | None = "{}") -> dict:
     return dict(webhook_event_id=event_id, event_type="message", line_user_id=USERS[0], payload=payload,
                 status="pending", attempts=0, received_at=now)
+
+
+def _insert(bot, rows):
+    from models.autocommit import inserter
+    cols = tuple(rows[0])
+    return sorted(inserter(bot.engine, InboxEvent.__table__, cols, "webhook_event_id", ("id", "webhook_event_id"))(rows))
 
 
 def test_the_webhooks_driver_level_insert_stores_what_the_orm_reads(bot):
     from sqlalchemy import func
 
     from models.core import utcnow
-    from models.db import dbapi_transaction, session_scope
-    from models.sql import insert_ignore_dbapi
-    now, table, dialect = utcnow(), InboxEvent.__table__, bot.engine.dialect
-    with dbapi_transaction(bot.engine) as cur:
-        first = insert_ignore_dbapi(cur, dialect, table, [_inbox_row("e1", now)], "webhook_event_id",
-                                    ("id", "webhook_event_id"))
-    with dbapi_transaction(bot.engine) as cur:  # a redelivery of e1 beside a new event
-        again = insert_ignore_dbapi(cur, dialect, table, [_inbox_row("e1", now), _inbox_row("e2", now)],
-                                    "webhook_event_id", ("id", "webhook_event_id"))
+    from models.db import session_scope
+    now = utcnow()
+    first = _insert(bot, [_inbox_row("e1", now)])
+    again = _insert(bot, [_inbox_row("e1", now), _inbox_row("e2", now), _inbox_row("e2", now)])  # redeliveries
     assert [r[1] for r in first] == ["e1"] and [r[1] for r in again] == ["e2"]
     with session_scope(bot.engine, readonly=True) as s:
         assert s.get(InboxEvent, first[0][0]).received_at.replace(tzinfo=None) == now.replace(tzinfo=None)
@@ -185,17 +187,27 @@ def test_a_failed_webhook_insert_stores_nothing_and_says_database_error(bot):
     from sqlalchemy.exc import DBAPIError
 
     from models.core import utcnow
-    from models.db import dbapi_transaction, session_scope
-    from models.sql import insert_ignore_dbapi
+    from models.db import session_scope
     now = utcnow()
-    rows = [_inbox_row("ok", now), _inbox_row("broken", now, payload=None)]  # payload is NOT NULL
     try:
-        with dbapi_transaction(bot.engine) as cur:
-            insert_ignore_dbapi(cur, bot.engine.dialect, InboxEvent.__table__, rows, "webhook_event_id",
-                                ("id", "webhook_event_id"))
+        _insert(bot, [_inbox_row("ok", now), _inbox_row("broken", now, payload=None)])  # payload is NOT NULL
     except DBAPIError:
         pass  # what the webhook turns into a 503
     else:
         raise AssertionError("a NULL payload must be refused")
     with session_scope(bot.engine, readonly=True) as s:
         assert s.exec(select(InboxEvent)).all() == []
+    assert [r[1] for r in _insert(bot, [_inbox_row("ok", now)])] == ["ok"]  # the connection still works
+
+
+def test_the_webhook_insert_survives_a_dropped_connection(bot):
+    """The insert keeps its own connection per thread; if the database dropped it, the insert is sent again
+    on a new one (it is idempotent) instead of failing the webhook."""
+    from models.autocommit import inserter
+    from models.core import utcnow
+    now = utcnow()
+    _insert(bot, [_inbox_row("before", now)])
+    ins = inserter(bot.engine, InboxEvent.__table__, tuple(_inbox_row("x", now)), "webhook_event_id",
+                   ("id", "webhook_event_id"))
+    ins._local.conn.close()  # as after a database restart
+    assert [r[1] for r in _insert(bot, [_inbox_row("after", now)])] == ["after"]
