@@ -41,8 +41,12 @@ class Sent:
 
 
 def _header(headers, name: str) -> str | None:
+    """`name` (lower case) from response headers of any case. urllib3's are case-insensitive already."""
     if not headers:
         return None
+    value = headers.get(name)
+    if value is not None:
+        return value
     for k, v in dict(headers).items():
         if k.lower() == name:
             return v
@@ -91,26 +95,30 @@ class LineGateway:
         cfg.connection_pool_maxsize = 32
         return cfg
 
-    def _call(self, what: str, fn, *args, **kw) -> Sent:
+    def _call(self, what: str, fn, *args, _quiet: bool = False, **kw) -> Sent:
+        """_quiet: the caller logs the request id itself (replies: one line per batch, see bot/delivery.py)."""
         try:
             resp = fn(*args, _request_timeout=self.timeout, **kw)
         except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _map_error(exc, what) from exc
         rid = _header(resp.headers, "x-line-request-id")
-        log.info("LINE %s ok request_id=%s", what, rid)
+        if not _quiet:
+            log.info("LINE %s ok request_id=%s", what, rid)
         return Sent(rid, resp.data)
 
-    def _post_json(self, what: str, path: str, body: dict, retry_key: str | None = None) -> Sent:
+    def _post_json(self, what: str, path: str, body: dict, retry_key: str | None = None, quiet: bool = False) -> Sent:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if retry_key:
             headers["X-Line-Retry-Key"] = retry_key
         # response_types_map={}: the body (sent message ids) is not used, so it is not turned into models.
         return self._call(what, self._api_client.call_api, path, "POST", header_params=headers, body=body,
-                          auth_settings=["Bearer"], response_types_map={})
+                          auth_settings=["Bearer"], response_types_map={}, _quiet=quiet)
 
     # -- messages ---------------------------------------------------------------------------------
-    def reply(self, reply_token: str, messages: list[dict]) -> Sent:
-        return self._post_json("reply", "/v2/bot/message/reply", {"replyToken": reply_token, "messages": messages})
+    def reply(self, reply_token: str, messages: list[dict], quiet: bool = False) -> Sent:
+        """quiet: do not log the request id here; the caller does (it must: every request id is logged)."""
+        return self._post_json("reply", "/v2/bot/message/reply", {"replyToken": reply_token, "messages": messages},
+                               quiet=quiet)
 
     def push(self, to: str, messages: list[dict], retry_key: str) -> Sent:
         return self._post_json("push", "/v2/bot/message/push", {"to": to, "messages": messages}, retry_key)

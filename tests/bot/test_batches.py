@@ -74,11 +74,11 @@ def test_recovery_leaves_events_queued_in_this_process_alone(bot, line, clock):
     release, entered = threading.Event(), threading.Event()
     reply = bot.gateway.reply
 
-    def slow_first_reply(token, messages):
+    def slow_first_reply(token, messages, **kw):
         if not entered.is_set():
             entered.set()
             assert release.wait(10)
-        return reply(token, messages)
+        return reply(token, messages, **kw)
     bot.gateway.reply = slow_first_reply
     bot.router.text("หนึ่ง", lambda ctx: [{"type": "text", "text": "หนึ่ง"}])
     bot.router.text("สอง", lambda ctx: [{"type": "text", "text": "สอง"}])
@@ -115,12 +115,12 @@ def _peak_reply_calls(bot) -> list[int]:
     lock, now, peak = threading.Lock(), [0], [0]
     reply = bot.gateway.reply
 
-    def counted(token, messages):
+    def counted(token, messages, **kw):
         with lock:
             now[0] += 1
             peak[0] = max(peak[0], now[0])
         try:
-            return reply(token, messages)
+            return reply(token, messages, **kw)
         finally:
             with lock:
                 now[0] -= 1

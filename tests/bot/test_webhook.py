@@ -153,3 +153,15 @@ def test_database_away_is_503_so_line_redelivers(client, bot, monkeypatch, db, l
     assert post_signed(client, ev.callback_body([dict(event, deliveryContext={"isRedelivery": True})])).status_code == 200
     assert bot.dispatcher.wait_idle(10)
     assert len(line.deliveries_for(U)) == 1 and len(inbox_rows(db)) == 1
+
+
+def test_each_replys_line_request_id_is_logged(send, line, caplog):
+    """Replies log their request ids one line per batch, not one per call; none may go missing."""
+    import logging
+    caplog.set_level(logging.INFO)
+    others = [f"U{'e' * 31}{k}" for k in range(3)]
+    for user in [U, *others]:
+        send("text", user, "สวัสดี")
+    ids = [d.request_id for user in [U, *others] for d in line.deliveries_for(user)]
+    assert len(ids) == 4 and all(rid and rid in caplog.text for rid in ids)
+    assert "test-token" not in caplog.text

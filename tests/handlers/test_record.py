@@ -314,8 +314,8 @@ def test_a_slow_photo_download_holds_up_no_one_else(uid, send, line, db, bot, cl
         assert release.wait(10)
         return get_content(message_id)
 
-    def watch_replies(token, messages):
-        sent = reply(token, messages)
+    def watch_replies(token, messages, **kw):
+        sent = reply(token, messages, **kw)
         if token == other_token:
             other_answered.set()
         return sent
