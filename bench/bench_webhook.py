@@ -422,8 +422,10 @@ def main(argv=None) -> int:
                                sb_port, tmp / "logs", {"PYTHONPATH": str(ROOT)})
     sandbox = Sandbox(sb_port, sandbox_srv)
     results: list[Result] = []
-    # Answers under latency: each handler thread sends a batch (<= 16) of replies per LINE round trip.
-    slow_drain = args.slow_requests * args.slow_latency_ms / 1000 / max(1, args.workers * (args.handler_threads or 1) * 16)
+    # Answers under latency: each handler thread sends a batch (<= MAX_BATCH) of replies per LINE round trip.
+    from bot.inbox import MAX_BATCH
+    slow_drain = (args.slow_requests * args.slow_latency_ms / 1000
+                  / max(1, args.workers * (args.handler_threads or 1) * MAX_BATCH))
     plan = {
         "echo": dict(label="(a) echo bot (line-bot-sdk)", bot="echo"),
         "sqlite": dict(label="(b) ours, SQLite", bot="ours", db="sqlite"),

@@ -37,8 +37,9 @@ class Config:
     # Threads per process handling inbox events in batches (CPU work: one keeps batches full; see
     # bot/dispatcher.py). Photos are downloaded beforehand on download threads, so handlers rarely wait.
     HANDLER_THREADS: int = 1
-    # Reply calls of a batch go out in parallel on these (they wait on LINE, not on the CPU).
-    REPLY_THREADS: int = 16
+    # Reply calls of a batch go out on up to this many threads (as many as LINE's round trip calls for:
+    # bot/delivery.py); one per call of a full batch, so a far-away LINE costs a batch one round trip.
+    REPLY_THREADS: int = 32
     # Tests fix the clock; None means "now".
     extra: dict = field(default_factory=dict)
 

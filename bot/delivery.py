@@ -95,7 +95,7 @@ calls for (see RoundTrip)."""
         return _try_reply(inbox, items[k][1], split[k], force_push)
 
     pace, n = inbox.round_trip, len(items)
-    threads = pace.threads_for(n) if inbox.senders is not None else 1
+    threads = min(pace.threads_for(n), inbox.sender_count)
     if threads > 1:
         # Thread j sends items j, j + threads, ...: each thread's share one after the other.
         runs = list(inbox.senders.map(lambda j: [send(k) for k in range(j, n, threads)], range(threads)))

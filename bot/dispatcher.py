@@ -24,11 +24,12 @@ log = logging.getLogger("bot.dispatcher")
 
 class Dispatcher:
     def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 1,
-                 reply_threads: int = 16, max_batch: int = MAX_BATCH):
+                 reply_threads: int = 32, max_batch: int = MAX_BATCH):
         self._senders = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="reply")
         # Photo downloads on their own threads: big files must not delay other users' replies.
         self._downloads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="download")
-        self.inbox = Inbox(engine, router, config, gateway, clock=clock, senders=self._senders)
+        self.inbox = Inbox(engine, router, config, gateway, clock=clock, senders=self._senders,
+                           sender_count=reply_threads)
         self.threads, self.max_batch = threads, max_batch
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox")
         self._lock = threading.Lock()
