@@ -60,6 +60,7 @@ def _drive(port: int, items: list[tuple[bytes, str]], threads: int, ready, go, o
 
     def worker():
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        used = False  # has the current connection answered a request (i.e. is it a kept-alive one)?
         local = []
         stop_at = time.monotonic() + max_seconds
         while time.monotonic() < stop_at:
@@ -75,16 +76,29 @@ def _drive(port: int, items: list[tuple[bytes, str]], threads: int, ready, go, o
             headers = {"Content-Type": "application/json; charset=utf-8", "X-Line-Signature": sig,
                        "User-Agent": "LineBotWebhook/2.0"}
             t0 = time.perf_counter()
-            try:
-                conn.request("POST", "/callback", body=body, headers=headers)
-                resp = conn.getresponse()
-                resp.read()
-                status = resp.status
-                if resp.will_close:
+            status = 0
+            # A keep-alive connection the server closed while idle fails on its next request before any
+            # answer; HTTP clients (LINE's too) send again on a new connection, once. Any other failure counts.
+            for attempt in (1, 2):
+                reused = used
+                try:
+                    conn.request("POST", "/callback", body=body, headers=headers)
+                    resp = conn.getresponse()
+                    resp.read()
+                    status, used = resp.status, True
+                    if resp.will_close:
+                        conn.close()
+                        used = False
+                    break
+                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                     conn.close()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                status = 0
+                    used = False
+                    if not reused or attempt == 2:
+                        break
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    used = False
+                    break
             local.append((time.perf_counter() - t0, status))
         conn.close()
         with lock:
