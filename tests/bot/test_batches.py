@@ -150,9 +150,10 @@ def test_with_line_close_by_a_batch_is_answered_without_thread_handoffs(bot, lin
         arrive_together(bot, line, clock, [ev.text_event(u, "ถาม", timestamp_ms=clock.ms()) for u in pair])
         assert bot.dispatcher.wait_idle(10)
     peak[0] = 0
-    arrive_together(bot, line, clock, [ev.text_event(u, "ถาม", timestamp_ms=clock.ms()) for u in USERS])
+    three = USERS[:3]  # one thread while 3 calls take under the 50 ms budget: up to ~16 ms each on a busy CI
+    arrive_together(bot, line, clock, [ev.text_event(u, "ถาม", timestamp_ms=clock.ms()) for u in three])
     assert bot.dispatcher.wait_idle(10)
-    assert all(texts_to(line, u) == ["ตอบ"] for u in USERS)
+    assert all(texts_to(line, u) == ["ตอบ"] for u in three)
     assert peak[0] == 1
 
 
