@@ -507,13 +507,15 @@ def main(argv=None) -> int:
 
 
 def write_markdown(results, args, info, text, problems) -> None:
+    from bot.config import Config
+    from bot.inbox import MAX_BATCH
     body = f"""Command: `{COMMAND}` (also part of `.venv/bin/python -m bench`; `--help` for options).
 
 Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Python {info['python']}, Linux {info['kernel']}.
 Date: {info['date']}.
 
 Setup: each bot under `gunicorn --worker-class gthread --workers {args.workers} --threads {args.threads}` (ours with its
-HANDLER_THREADS={args.handler_threads or 1}, REPLY_THREADS=16 per worker); the sandbox LINE API as its own gunicorn process (1 worker, 64 threads,
+HANDLER_THREADS={args.handler_threads or Config.HANDLER_THREADS}, REPLY_THREADS={Config.REPLY_THREADS} per worker, batches of up to {MAX_BATCH}); the sandbox LINE API as its own gunicorn process (1 worker, 64 threads,
 state in memory); the load from {args.procs} driver processes over {args.connections} keep-alive connections;
 everything on 127.0.0.1, sharing the same {info['nproc']} cores (and, during this run, with other people's test
 suites and benchmarks: "load" is the 1-minute load average when each timed run started). Requests per
@@ -524,7 +526,7 @@ with a unique webhookEventId, a unique user and a reply token registered at the 
 Time-to-200 is measured by the driver from sending the request to reading the whole response.
 accepted/s = 200s per second of sending; answered/s = users answered per second until the last answer reached
 the sandbox (the echo bot replies before its 200; ours stores the event, answers 200, then handles waiting
-events in batches and replies from its sender threads). Answers are counted at the sandbox (`GET /_sandbox/deliveries`, polled with a deadline).
+events in batches and replies one after the other or from sender threads, as LINE's round trip calls for). Answers are counted at the sandbox (`GET /_sandbox/deliveries`, polled with a deadline).
 CPU ms/req = user+system CPU of the bot's (or sandbox's) processes per answered request, from /proc: the
 figure least disturbed by a busy machine. Baseline: `bench/echo_bot.py`, a line-bot-sdk v3
 `WebhookHandler` + `MessagingApi` echo bot (one shared ApiClient; LINE's sample opens one per event).
@@ -539,48 +541,55 @@ Checks (every request 200, every user answered exactly once, (d) p99 < {args.slo
 
 
 FINDINGS = """
-### Findings (2026-11-26; figures outside the table above were measured the same day with
-`--rounds 1 --requests 1500` runs, profiling scripts and py-spy on the gunicorn workers)
+### Findings (2026-11-26, third session; step figures were measured the same day with `--rounds 1`
+runs of the fast scenarios, in-process timers (one process, no contention, batches of 16) and py-spy)
 
-1. **Throughput against the echo bot with an instant LINE: 0.55-0.77x, not reached.** The table's (b)/(c):
-   ours accepts 0.55-0.77x and answers 0.54-0.55x the echo bot's rate at 1.5-1.7x its CPU per request (two
-   full runs earlier the same day, before the last changes: 0.58-0.66x and 0.37-0.52x at 1.55-2.4x; the
-   session before: 0.28-0.31x at 4-5x). Since the last of those runs a new user's answer to "สวัสดีครับ" is
-   the short register prompt (it was the 12-line keyword list: 5.4 kB of JSON to build, send and validate). Both bots saturate the 2 cores they share with the load driver and
-   the sandbox, so the rate ratio follows the CPU ratio. What ours does beyond the echo bot, per event, in
-   one process without contention (`bench/`-style timers, batches of 16): the webhook's insert 0.3 ms,
-   handling 0.35 ms (claim, first-contact rows, state, router, storing the reply), marking it sent 0.05 ms,
-   on top of what both do (Flask, signature, JSON, the reply call: ~1.2 ms). That extra work is the
-   durable inbox, dedupe and state the issue asks for; as long as it costs more than nothing, an echo bot
-   on the same framework and SDK is faster on a CPU-bound machine. Short runs can show ours accepting at
-   the echo bot's rate (655 vs 660/s in one 1500-request run) while its handler lags behind; the 3000-
-   request runs above are the steady state.
-2. **With a real LINE round trip ours is far ahead.** At +200 ms ((f)/(g)) the echo bot's 200 waits for LINE,
-   so it manages ~29/s with a p99 of 0.8 s; ours accepts ~32x faster with a p99 of 0.13 s and answers
-   3.7x faster (107/s: batches of up to 16 replies go out in parallel). At +3 s ((d)/(e)) the echo bot's p99
-   is 6-12 s (LINE would time out and redeliver); ours stays at 8-16 ms at 50 req/s and answers every user
-   with a free reply, none with a push (the session before: 104 of 240 became pushes, the last after 91 s).
-3. **What changed** (each step measured with `--rounds 1 --requests 1500`, same machine, same hour):
-   - Handling in batches (`bot/dispatcher.py`, `bot/inbox.py`): waiting events of different users are
-     claimed, handled and stored in one transaction and marked sent with one statement; a failing handler
-     rolls the batch back and each event is retried alone. CPU per request 7.4 -> 5.9 ms.
-   - Statements built once (`_CLAIM`, `_USERS`, `_DONE`, ...) and a cacheable insert-ignore
-     (`models/sql.py`): SQLAlchemy's dialect `insert().on_conflict_do_nothing()` is never cached and was
-     compiled on every call. Webhook insert and done-marks on a bare connection, not an ORM session.
-     5.9 -> 3.5 ms.
-   - Gateway: reply/push/multicast send our message dicts as JSON through the SDK's ApiClient instead of the
-     pydantic model round trip (in-process CPU per event 6.5 -> 6.0 ms).
-   - One handler thread per process instead of four (`HANDLER_THREADS=1`, sender threads for the replies):
-     batches stay full (mean 15 events instead of 3) and SQLite's one writer is free more often for the
-     webhook's inserts. 3.5 -> 2.2-3.4 ms; accepted/s 279 -> 317-381 in the 3000-request runs.
-     An earlier variant that handed replies to the senders and let the handler thread go on at once made
-     batches small again (mean 3) and cost more CPU (3.3-3.7 ms); reverted.
-   - Recovery skips events still queued in this process (they are late, not lost), so under LINE latency it
-     no longer takes one user's events out of order (tests/bot/test_batches.py).
-4. **Left**: SQLite's single writer is held by a handling batch for a few ms, so webhook inserts queue
-   behind it (p99 ~0.2 s at saturation); PostgreSQL has no such lock but costs more CPU per statement here.
-   For real load use PostgreSQL, as the design says. (Photos are downloaded on their own threads before
-   their event is handled, so a slow download holds up neither the handler thread nor the database.)
+1. **Throughput against the echo bot with an instant LINE: accepted close to it, answered not.** The table's
+   (b)/(c): see the ÷ echo columns. Over this session's `--rounds 1` runs ours accepted 0.8-1.2x (SQLite)
+   and 0.95-1.4x (PostgreSQL) of the echo bot's rate in the same run, and answered 0.65-0.8x and 0.55-0.65x.
+   The session started at 0.55x/0.66x accepted, 0.55x/0.47x answered (same machine, quiet, 03:53 UTC).
+   The CPU per request is what decides on a machine whose 2 cores the bots share with the load driver and the
+   sandbox: ours 1.28-1.46x of the echo bot's (it was 1.72x/1.47x at the start of the day, 4-5x the day
+   before). In one process without contention the whole path costs ours 0.93 ms per event (webhook 0.32 ms,
+   handling 0.20 ms, reply and done-mark 0.40 ms) against the echo bot's 0.84 ms; the echo bot's reply goes
+   through line-bot-sdk's pydantic models (0.44 ms a call), ours sends dicts through the same SDK client (0.34
+   ms), and that is the only part where ours is cheaper. The rest of the gap is the inbox row, the claim, the
+   first-contact and state rows and the done-mark: the durable inbox, dedupe and state the issue asks for.
+   Why answered trails accepted: one handler thread per process handles batches of up to 32 and then waits
+   for their replies; with the sandbox on the same CPUs a reply takes 3-7 ms under load, so a handler cycle is
+   ~0.1 s and the webhook threads get the CPU meanwhile. Everyone is answered within ~1-2 s of the last
+   request, with free replies (no pushes).
+2. **With a real LINE round trip ours is far ahead.** At +200 ms ((f)/(g)) the echo bot's 200 waits for LINE;
+   ours accepts ~30x faster and answers ~5-6x faster (a full batch's replies go out on up to 32 threads). At
+   +3 s ((d)/(e)) the echo bot's p99 is 6-9 s (LINE would time out and redeliver); ours stays under 10 ms at
+   50 req/s and answers every user with a free reply, none with a push.
+3. **What changed this session**, each measured against the step before (in-process timers unless noted):
+   - The webhook's insert (`models/autocommit.py`): one `INSERT .. ON CONFLICT DO NOTHING RETURNING` in
+     autocommit on a connection each request thread keeps, instead of SQLAlchemy's pool and execution layer
+     (pre-ping, BEGIN, insert, COMMIT, reset: five round trips on PostgreSQL). The insert alone: SQLite
+     0.15 -> 0.05 ms, PostgreSQL 0.39 -> 0.10 ms; the whole webhook request 0.46 -> 0.34 ms and 0.81 -> 0.44 ms.
+     Under gunicorn, accepted/s rose from ~0.75x to ~1.0-1.2x of the echo bot's.
+   - Replies over as many threads as LINE's round trip calls for (`bot/delivery.py` RoundTrip): one after the
+     other on the handler's thread when LINE answers in a millisecond or two, all in parallel when it is far
+     away. Handing each call to a sender thread cost 0.19 ms per event (delivery 0.66 -> 0.47 ms). Measuring
+     only the fastest of parallel calls matters: counting all of them, a local LINE looked slow forever.
+   - Request ids of replies logged one line per batch, and response headers read without copying them:
+     delivery 0.47 -> 0.40 ms.
+   - The sandbox remembers bodies it found valid (a bot repeats its messages): 0.43 -> 0.24 ms of its CPU
+     per reply of ours, 0.30 -> 0.23 ms of the echo bot's; both share the machine with it. It now also refuses
+     empty text, as LINE does.
+   - Batches of up to 32 instead of 16 (REPLY_THREADS 32 to match): answered/s in 4 alternating runs
+     659/732 vs 684/577 (SQLite) and 562/589 vs 507/510 (PostgreSQL); accepted/s a little lower.
+   - Tried and dropped: a delivery thread that sends a batch's replies while the handler decides the next
+     (batches shrank to ~6-20 events, CPU per request up to 1.8-2.8 ms, answered/s lower: 475-541); two handler
+     threads (smaller batches, more CPU); `sys.setswitchinterval(0.001)` (no clear change); a 10 ms budget
+     for sequential replies (more threads, 1.7-1.9 ms CPU per request).
+4. **Left**: on this machine the sandbox, the load driver and both bots share 2 cores, so the echo bot's
+   lower CPU per request decides the instant-LINE comparison; getting ours below it would mean leaving
+   line-bot-sdk (a plain `http.client` reply costs 0.18 ms against the SDK client's 0.34 ms) or Flask on the
+   hot path, or dropping the state the issue asks for. PostgreSQL also spends server CPU on the same cores
+   (the claim, the first-contact rows and the row locks of each batch), which the bot's CPU column does not
+   show.
 """
 
 
