@@ -544,10 +544,13 @@ FINDINGS = """
 ### Findings (2026-11-26, third session; step figures were measured the same day with `--rounds 1`
 runs of the fast scenarios, in-process timers (one process, no contention, batches of 16) and py-spy)
 
-1. **Throughput against the echo bot with an instant LINE: accepted close to it, answered not.** The table's
-   (b)/(c): see the ÷ echo columns. Over this session's `--rounds 1` runs ours accepted 0.8-1.2x (SQLite)
-   and 0.95-1.4x (PostgreSQL) of the echo bot's rate in the same run, and answered 0.65-0.8x and 0.55-0.65x.
-   The session started at 0.55x/0.66x accepted, 0.55x/0.47x answered (same machine, quiet, 03:53 UTC).
+1. **Throughput against the echo bot with an instant LINE: not reached; accepted closer, answered not.**
+   The table's (b)/(c), run on a busy machine (load 2-3): accepted 0.74x (SQLite) and 0.87x (PostgreSQL),
+   answered 0.66x and 0.58x, at 1.36x and 1.24x the echo bot's CPU per request. A full run 40 minutes
+   earlier, on a quieter machine: accepted 0.82x/0.95x, answered 0.68x/0.58x, CPU 1.28x/1.46x. Single
+   `--rounds 1` runs during the session ranged 0.8-1.2x (SQLite) and 0.95-1.4x (PostgreSQL) accepted and
+   0.65-0.8x / 0.55-0.65x answered. The session started at 0.55x/0.66x accepted and 0.55x/0.47x answered
+   (same machine, quiet, 03:53 UTC).
    The CPU per request is what decides on a machine whose 2 cores the bots share with the load driver and the
    sandbox: ours 1.28-1.46x of the echo bot's (it was 1.72x/1.47x at the start of the day, 4-5x the day
    before). In one process without contention the whole path costs ours 0.93 ms per event (webhook 0.32 ms,
@@ -560,8 +563,8 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
    ~0.1 s and the webhook threads get the CPU meanwhile. Everyone is answered within ~1-2 s of the last
    request, with free replies (no pushes).
 2. **With a real LINE round trip ours is far ahead.** At +200 ms ((f)/(g)) the echo bot's 200 waits for LINE;
-   ours accepts ~30x faster and answers ~5-6x faster (a full batch's replies go out on up to 32 threads). At
-   +3 s ((d)/(e)) the echo bot's p99 is 6-9 s (LINE would time out and redeliver); ours stays under 10 ms at
+   ours accepts 24-30x faster and answers 4.8-5.7x faster (a full batch's replies go out on up to 32 threads). At
+   +3 s ((d)/(e)) the echo bot's p99 is 9-12 s (LINE would time out and redeliver); ours stays at 8-31 ms at
    50 req/s and answers every user with a free reply, none with a push.
 3. **What changed this session**, each measured against the step before (in-process timers unless noted):
    - The webhook's insert (`models/autocommit.py`): one `INSERT .. ON CONFLICT DO NOTHING RETURNING` in
