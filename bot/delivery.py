@@ -4,8 +4,8 @@ The reply calls of a batch go out over as many sender threads as it takes to hav
 50 ms: all in parallel when LINE is far away (hundreds of ms: then they are what an answer waits for), one
 after the other on the handler's own thread when LINE answers within a few ms, a few sequential runs in
 between. Handing a call to a sender thread and back costs more CPU than a wait of a millisecond or two (about
-0.2 ms per event, BENCHMARKS.md "Webhook"). `RoundTrip` decides from the calls it has timed. Then one
-transaction queues the fallbacks and marks the whole batch `done`.
+0.2 ms per event, BENCHMARKS.md "Webhook"). `RoundTrip` decides from the calls it has timed. Then the
+whole batch is marked `done`, together with queueing any pushes that stand in for failed replies.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select, update
 
 from bot import outbox
 from bot.gateway import GatewayError
+from models.autocommit import set_status
 from models.core import InboxEvent, OutboxMessage, utcnow
 from models.db import connection_scope
 
@@ -95,7 +96,7 @@ calls for (see RoundTrip)."""
         return _try_reply(inbox, items[k][1], split[k], force_push)
 
     pace, n = inbox.round_trip, len(items)
-    threads = min(pace.threads_for(n), inbox.sender_count)
+    threads = min(pace.threads_for(n), inbox.sender_count) if inbox.senders is not None else 1
     if threads > 1:
         # Thread j sends items j, j + threads, ...: each thread's share one after the other.
         runs = list(inbox.senders.map(lambda j: [send(k) for k in range(j, n, threads)], range(threads)))
@@ -115,16 +116,20 @@ calls for (see RoundTrip)."""
 
 
 def _close(inbox, items, split, sent) -> None:
-    """Queue what the replies did not carry as pushes and mark the batch done, in one transaction."""
+    """Mark the batch done: one autocommit statement when every reply went out (models/autocommit.py);
+    otherwise one transaction queues what the replies did not carry as pushes and marks the batch done."""
     fallbacks = [(event, uid, n, batches[n]) for (_, event, _), batches, first in zip(items, split, sent)
                  if (uid := (event.get("source") or {}).get("userId")) for n in range(first, len(batches))]
     keys = [_reply_key(event, n) for event, _, n, _ in fallbacks]
+    ids = [i for i, _, _ in items]
+    if not fallbacks:
+        set_status(inbox.engine, _INBOX, ids, "handled", "done")  # the usual case: one statement, autocommit
+        return
     with connection_scope(inbox.engine) as conn:
-        if fallbacks:
-            outbox.enqueue_many(conn, [(key, uid, batch) for key, (_, uid, _, batch) in zip(keys, fallbacks)],
-                                urgent=True, category="reply-fallback")
-        conn.execute(_DONE, {"ids": [i for i, _, _ in items]})
-    if keys and inbox.gateway is not None:
+        outbox.enqueue_many(conn, [(key, uid, batch) for key, (_, uid, _, batch) in zip(keys, fallbacks)],
+                            urgent=True, category="reply-fallback")
+        conn.execute(_DONE, {"ids": ids})
+    if inbox.gateway is not None:
         # send_due sends whatever is due first, not necessarily our rows. Another thread may take ours while its
         # own claim, with a `now` read before our row existed, finds nothing due: our row then waited for the
         # worker (or forever without one). Measured: 1 of 240 fallback users unanswered (BENCHMARKS.md

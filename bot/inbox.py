@@ -22,7 +22,7 @@ from bot import delivery
 from bot.context import Ctx
 from bot.effects import run as run_effects
 from models.core import ConversationState, InboxEvent, User, utcnow
-from models.autocommit import inserter
+from models.autocommit import insert_ignore_returning
 from models.db import session_scope
 from models.sql import insert_ignore
 
@@ -39,7 +39,6 @@ _USERS = select(User).where(User.line_user_id.in_(bindparam("uids", expanding=Tr
 _STATES = select(ConversationState).where(ConversationState.line_user_id.in_(bindparam("uids", expanding=True)))
 # PostgreSQL: one handler per user at a time, across processes; one lock order for every process.
 _STATES_LOCKED = _STATES.order_by(ConversationState.line_user_id).with_for_update()
-_STORED = ("webhook_event_id", "event_type", "line_user_id", "payload", "status", "attempts", "received_at")
 _STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"))
                 .values(reply=bindparam("b_reply", type_=_INBOX.c.reply.type),
                         handled_at=bindparam("b_at", type_=_INBOX.c.handled_at.type)))
@@ -68,7 +67,7 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str 
                          status="ignored" if standby else "pending", attempts=0, received_at=now))
     # One statement, in autocommit: rows already there (redeliveries) return nothing.
     added = dict((wid, i) for i, wid in
-                 inserter(engine, _INBOX, _STORED, "webhook_event_id", ("id", "webhook_event_id"))(rows))
+                 insert_ignore_returning(engine, _INBOX, rows, "webhook_event_id", ("id", "webhook_event_id")))
     # In the callback's order (RETURNING promises none): one user's events must reach the dispatcher in order.
     return [(added.pop(r["webhook_event_id"]), r["line_user_id"], photo_id(ev)) for r, ev in zip(rows, events)
             if r["status"] == "pending" and r["webhook_event_id"] in added]

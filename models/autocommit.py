@@ -1,16 +1,16 @@
-"""The webhook's insert: one INSERT .. ON CONFLICT DO NOTHING RETURNING per callback, in autocommit, on a
-DBAPI connection each request thread keeps.
+"""The inbox's two hottest statements, each one round trip in autocommit on a DBAPI connection per thread:
+the webhook's INSERT .. ON CONFLICT DO NOTHING RETURNING, and marking a batch's replies sent.
 
-It runs on every webhook request, before the 200, and through SQLAlchemy's pool and execution layer it cost
-more than the statement itself: a pre-ping, BEGIN, the insert, COMMIT and the pool's reset rollback are five
-round trips to PostgreSQL for one row (webhook CPU per request 0.8 ms on PostgreSQL, 0.46 ms on SQLite;
-BENCHMARKS.md "Webhook"). Here it is one statement and one round trip:
+They run for every webhook event, and through SQLAlchemy's pool and execution layer they cost more than the
+statements themselves: a pre-ping, BEGIN, the statement, COMMIT and the pool's reset rollback are five round
+trips to PostgreSQL (webhook CPU per request 0.8 ms on PostgreSQL, 0.46 ms on SQLite; BENCHMARKS.md
+"Webhook"). Here:
 
-- Autocommit is enough: a single statement is atomic, and each event's row stands alone (a callback of several
-  events split over several statements, interrupted, leaves some stored: LINE's redelivery finds those known
-  and the recovery sweep handles them).
-- No pre-ping: the insert is idempotent (ON CONFLICT DO NOTHING), so on a dropped connection it is simply
-  sent again once on a fresh one.
+- Autocommit is enough: a single statement is atomic, and each row stands alone (a callback of several events
+  split over several statements, interrupted, leaves some stored: LINE's redelivery finds those known and the
+  recovery sweep handles them).
+- No pre-ping: both statements are idempotent (ON CONFLICT DO NOTHING; `handled` -> `done`), so on a dropped
+  connection the statement is simply sent again once on a fresh one.
 - Same SQL, and each column's own SQLAlchemy bind conversion (SQLite keeps datetimes as SQLAlchemy's text,
   which the ORM's comparisons rely on). On SQLite the process's writer lock (models/db.py) is taken around
   the statement, as for every other writer. Errors come out as SQLAlchemy's DBAPIError, like everywhere else.
@@ -29,39 +29,30 @@ from sqlalchemy.exc import DBAPIError
 
 from models.db import SQLITE_WRITER_WAIT_S, _writer_lock
 
-MAX_ROWS = 500  # rows per statement: far below SQLite's 32,766 parameters
+MAX_ROWS = 500  # rows (or ids) per statement: far below SQLite's 32,766 parameters
 
 
-class AutocommitInsert:
-    def __init__(self, engine: Engine, table: Table, cols: tuple[str, ...], key: str, returning: tuple[str, ...]):
-        # A weak reference: the inserters are cached per engine (weakly), and must not keep it alive.
-        self._engine, self.cols = weakref.ref(engine), cols
-        self.dialect = dialect = engine.dialect
-        q = dialect.identifier_preparer.quote
-        self._mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self._head = f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES "
-        self._tail = f" ON CONFLICT ({q(key)}) DO NOTHING RETURNING {', '.join(q(c) for c in returning)}"
-        self._procs = tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols)
-        self._sql: dict[int, str] = {}
+class Autocommit:
+    """Per-thread autocommit DBAPI connections of one engine, for idempotent single statements."""
+
+    def __init__(self, engine: Engine):
+        # A weak reference: these are cached per engine (weakly), and must not keep it alive.
+        self._engine = weakref.ref(engine)
+        self.dialect = engine.dialect
+        self.mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
+        self.quote = self.dialect.identifier_preparer.quote
+        self._sqlite = self.dialect.name == "sqlite"
         self._local = threading.local()
         self._all: list = []  # every thread's connection, to close them with the engine
         self._guard = threading.Lock()
-        self._sqlite = dialect.name == "sqlite"
+        self._built: dict = {}  # statement texts (and bind conversions) by what they were built for
 
-    def __call__(self, rows: list[dict]) -> list[tuple]:
-        """Insert `rows` (with exactly this inserter's columns); returns the `returning` columns of the rows
-        really added (not of those whose key was already there), in no particular order."""
-        out: list[tuple] = []
-        for i in range(0, len(rows), MAX_ROWS):
-            out.extend(self._run(rows[i:i + MAX_ROWS]))
-        return out
+    def cached(self, key, build):
+        found = self._built.get(key)
+        return found if found is not None else self._built.setdefault(key, build())
 
-    def _run(self, rows: list[dict]) -> list[tuple]:
-        sql = self._sql.get(len(rows))
-        if sql is None:
-            group = "(" + ", ".join(self._mark for _ in self.cols) + ")"
-            sql = self._sql.setdefault(len(rows), self._head + ", ".join(group for _ in rows) + self._tail)
-        params = tuple(row[c] if p is None else p(row[c]) for row in rows for c, p in zip(self.cols, self._procs))
+    def execute(self, sql: str, params: tuple) -> list[tuple]:
+        """Run one idempotent statement; its result rows (none for a statement without any)."""
         lock = _writer_lock(self._bound()) if self._sqlite else None
         if lock is not None and not lock.acquire(timeout=SQLITE_WRITER_WAIT_S):
             lock = None  # as models.db does: past the wait, let SQLite's busy timeout have the last word
@@ -78,7 +69,7 @@ class AutocommitInsert:
         try:
             cur = conn.cursor()
             cur.execute(sql, params)
-            return [tuple(r) for r in cur.fetchall()]
+            return [tuple(r) for r in cur.fetchall()] if cur.description is not None else []
         except dbapi.Error as exc:
             if self.dialect.is_disconnect(exc, conn, cur):
                 self._drop(conn)
@@ -109,7 +100,7 @@ class AutocommitInsert:
     def _bound(self) -> Engine:
         engine = self._engine()
         if engine is None:
-            raise RuntimeError("the engine of this inserter is gone")
+            raise RuntimeError("the engine of these connections is gone")
         return engine
 
     def _drop(self, conn) -> None:
@@ -132,30 +123,59 @@ class AutocommitInsert:
                 pass
 
 
-_INSERTERS: "weakref.WeakKeyDictionary[Engine, dict]" = weakref.WeakKeyDictionary()
-_INSERTERS_GUARD = threading.Lock()
+_BY_ENGINE: "weakref.WeakKeyDictionary[Engine, Autocommit]" = weakref.WeakKeyDictionary()
+_BY_ENGINE_GUARD = threading.Lock()
 
 
-def inserter(engine: Engine, table: Table, cols: tuple[str, ...], key: str,
-             returning: tuple[str, ...]) -> AutocommitInsert:
-    """The engine's inserter for these columns (made once; its connections close when the engine is disposed)."""
-    per_engine = _INSERTERS.get(engine)
-    if per_engine is None:
-        with _INSERTERS_GUARD:
-            per_engine = _INSERTERS.get(engine)
-            if per_engine is None:
-                per_engine = _INSERTERS[engine] = {}
-                event.listen(engine, "engine_disposed", _close_all)
-    spec = (table.name, cols, key, returning)
-    found = per_engine.get(spec)
+def autocommit(engine: Engine) -> Autocommit:
+    """The engine's autocommit connections (made once; closed when the engine is disposed)."""
+    found = _BY_ENGINE.get(engine)
     if found is None:
-        with _INSERTERS_GUARD:
-            found = per_engine.setdefault(spec, AutocommitInsert(engine, table, cols, key, returning))
+        with _BY_ENGINE_GUARD:
+            found = _BY_ENGINE.get(engine)
+            if found is None:
+                found = _BY_ENGINE[engine] = Autocommit(engine)
+                event.listen(engine, "engine_disposed", _close)
     return found
 
 
-def _close_all(engine: Engine) -> None:
-    with _INSERTERS_GUARD:
-        found = list((_INSERTERS.pop(engine, None) or {}).values())
-    for ins in found:
-        ins.close()
+def _close(engine: Engine) -> None:
+    with _BY_ENGINE_GUARD:
+        found = _BY_ENGINE.pop(engine, None)
+    if found is not None:
+        found.close()
+
+
+def insert_ignore_returning(engine: Engine, table: Table, rows: list[dict], key: str,
+                            returning: tuple[str, ...]) -> list[tuple]:
+    """Insert `rows` (all with the same keys); returns the `returning` columns of the rows really added (not
+    of those whose `key` was already there), in no particular order."""
+    if not rows:
+        return []
+    ac, cols = autocommit(engine), tuple(rows[0])
+    q, dialect = ac.quote, ac.dialect
+    procs = ac.cached(("procs", table.name, cols),
+                   lambda: tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols))
+    out: list[tuple] = []
+    for i in range(0, len(rows), MAX_ROWS):
+        chunk = rows[i:i + MAX_ROWS]
+        group = "(" + ", ".join(ac.mark for _ in cols) + ")"
+        sql = ac.cached(("insert", table.name, cols, key, returning, len(chunk)), lambda: (
+            f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES "
+            + ", ".join(group for _ in chunk)
+            + f" ON CONFLICT ({q(key)}) DO NOTHING RETURNING {', '.join(q(c) for c in returning)}"))
+        out.extend(ac.execute(sql, tuple(row[c] if p is None else p(row[c])
+                                         for row in chunk for c, p in zip(cols, procs))))
+    return out
+
+
+def set_status(engine: Engine, table: Table, ids: list[int], old: str, new: str) -> None:
+    """status `old` -> `new` for these ids (rows in another status are left alone, so it is idempotent)."""
+    ac = autocommit(engine)
+    q = ac.quote
+    for i in range(0, len(ids), MAX_ROWS):
+        chunk = ids[i:i + MAX_ROWS]
+        sql = ac.cached(("status", table.name, len(chunk)), lambda: (
+            f"UPDATE {q(table.name)} SET {q('status')} = {ac.mark} WHERE {q('id')} IN ("
+            + ", ".join(ac.mark for _ in chunk) + f") AND {q('status')} = {ac.mark}"))
+        ac.execute(sql, (new, *chunk, old))

@@ -164,9 +164,9 @@ def _inbox_row(event_id: str, now, payload: str | None = "{}") -> dict:
 
 
 def _insert(bot, rows):
-    from models.autocommit import inserter
-    cols = tuple(rows[0])
-    return sorted(inserter(bot.engine, InboxEvent.__table__, cols, "webhook_event_id", ("id", "webhook_event_id"))(rows))
+    from models.autocommit import insert_ignore_returning
+    return sorted(insert_ignore_returning(bot.engine, InboxEvent.__table__, rows, "webhook_event_id",
+                                          ("id", "webhook_event_id")))
 
 
 def test_the_webhooks_driver_level_insert_stores_what_the_orm_reads(bot):
@@ -204,11 +204,9 @@ def test_a_failed_webhook_insert_stores_nothing_and_says_database_error(bot):
 def test_the_webhook_insert_survives_a_dropped_connection(bot):
     """The insert keeps its own connection per thread; if the database dropped it, the insert is sent again
     on a new one (it is idempotent) instead of failing the webhook."""
-    from models.autocommit import inserter
+    from models.autocommit import autocommit
     from models.core import utcnow
     now = utcnow()
     _insert(bot, [_inbox_row("before", now)])
-    ins = inserter(bot.engine, InboxEvent.__table__, tuple(_inbox_row("x", now)), "webhook_event_id",
-                   ("id", "webhook_event_id"))
-    ins._local.conn.close()  # as after a database restart
+    autocommit(bot.engine)._local.conn.close()  # as after a database restart
     assert [r[1] for r in _insert(bot, [_inbox_row("after", now)])] == ["after"]
