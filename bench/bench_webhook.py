@@ -544,15 +544,15 @@ FINDINGS = """
 ### Findings (2026-11-26, third session; step figures were measured the same day with `--rounds 1`
 runs of the fast scenarios, in-process timers (one process, no contention, batches of 16) and py-spy)
 
-1. **Throughput against the echo bot with an instant LINE: not reached; accepted closer, answered not.**
-   The table's (b)/(c), run on a busy machine (load 2-3): accepted 0.74x (SQLite) and 0.87x (PostgreSQL),
-   answered 0.66x and 0.58x, at 1.36x and 1.24x the echo bot's CPU per request. A full run 40 minutes
-   earlier, on a quieter machine: accepted 0.82x/0.95x, answered 0.68x/0.58x, CPU 1.28x/1.46x. Single
-   `--rounds 1` runs during the session ranged 0.8-1.2x (SQLite) and 0.95-1.4x (PostgreSQL) accepted and
-   0.65-0.8x / 0.55-0.65x answered. The session started at 0.55x/0.66x accepted and 0.55x/0.47x answered
-   (same machine, quiet, 03:53 UTC).
+1. **Throughput against the echo bot with an instant LINE: close, not reached.** The table's (b)/(c):
+   accepted 0.90x (SQLite) and 1.08x (PostgreSQL) of the echo bot's rate, answered 0.78x and 0.68x, at
+   1.21x and 1.25x its CPU per request. The two rounds of each: accepted 763/786 and 1122/917 against the
+   echo bot's 845/916 (in its second round one of its 3000 users got no answer; that round is not the
+   one shown). Two full runs earlier the same morning, before the last two changes: accepted 0.74-0.82x
+   and 0.87-0.95x, answered 0.66-0.68x and 0.58x. The session started at 0.55x/0.66x accepted and
+   0.55x/0.47x answered (same machine, quiet, 03:53 UTC).
    The CPU per request is what decides on a machine whose 2 cores the bots share with the load driver and the
-   sandbox: ours 1.28-1.46x of the echo bot's (it was 1.72x/1.47x at the start of the day, 4-5x the day
+   sandbox: ours 1.21-1.46x of the echo bot's in this session's full runs (1.72x/1.47x at the start of the day, 4-5x the day
    before). In one process without contention the whole path costs ours 0.93 ms per event (webhook 0.32 ms,
    handling 0.20 ms, reply and done-mark 0.40 ms) against the echo bot's 0.84 ms; the echo bot's reply goes
    through line-bot-sdk's pydantic models (0.44 ms a call), ours sends dicts through the same SDK client (0.34
@@ -560,11 +560,11 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
    first-contact and state rows and the done-mark: the durable inbox, dedupe and state the issue asks for.
    Why answered trails accepted: one handler thread per process handles batches of up to 32 and then waits
    for their replies; with the sandbox on the same CPUs a reply takes 3-7 ms under load, so a handler cycle is
-   ~0.1 s and the webhook threads get the CPU meanwhile. Everyone is answered within ~1-2 s of the last
+   ~0.1 s and the webhook threads get the CPU meanwhile. Everyone is answered within 0.6-2 s of the last
    request, with free replies (no pushes).
 2. **With a real LINE round trip ours is far ahead.** At +200 ms ((f)/(g)) the echo bot's 200 waits for LINE;
-   ours accepts 24-30x faster and answers 4.8-5.7x faster (a full batch's replies go out on up to 32 threads). At
-   +3 s ((d)/(e)) the echo bot's p99 is 9-12 s (LINE would time out and redeliver); ours stays at 8-31 ms at
+   ours accepts 24-37x faster and answers 4.8-5.7x faster (a full batch's replies go out on up to 32 threads). At
+   +3 s ((d)/(e)) the echo bot's p99 is 9-12 s (LINE would time out and redeliver); ours stays at 6-31 ms at
    50 req/s and answers every user with a free reply, none with a push.
 3. **What changed this session**, each measured against the step before (in-process timers unless noted):
    - The webhook's insert (`models/autocommit.py`): one `INSERT .. ON CONFLICT DO NOTHING RETURNING` in
@@ -576,6 +576,10 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
      other on the handler's thread when LINE answers in a millisecond or two, all in parallel when it is far
      away. Handing each call to a sender thread cost 0.19 ms per event (delivery 0.66 -> 0.47 ms). Measuring
      only the fastest of parallel calls matters: counting all of them, a local LINE looked slow forever.
+   - Marking a batch's replies sent: one autocommit UPDATE on the handler thread's own connection
+     (`models/autocommit.py`), unless a push stands in for a failed reply. Per batch of 16: SQLite 0.33 -> 0.21
+     ms CPU, PostgreSQL 0.45 -> 0.08 ms CPU and 1.2 -> 0.7 ms wall. Two quick runs after it: accepted
+     0.95-0.99x (SQLite) and 1.0-1.02x (PostgreSQL), answered 0.83-0.84x and 0.64-0.65x.
    - Request ids of replies logged one line per batch, and response headers read without copying them:
      delivery 0.47 -> 0.40 ms.
    - The sandbox remembers bodies it found valid (a bot repeats its messages): 0.43 -> 0.24 ms of its CPU
@@ -592,7 +596,9 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
    line-bot-sdk (a plain `http.client` reply costs 0.18 ms against the SDK client's 0.34 ms) or Flask on the
    hot path, or dropping the state the issue asks for. PostgreSQL also spends server CPU on the same cores
    (the claim, the first-contact rows and the row locks of each batch), which the bot's CPU column does not
-   show.
+   show. Next step there: each event's inbox row is written three times (claim, reply stored, done); a
+   claim by `SELECT .. FOR UPDATE SKIP LOCKED` that writes nothing until the reply is stored would save one
+   row version per event.
 """
 
 
