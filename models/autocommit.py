@@ -15,8 +15,9 @@ trips to PostgreSQL (webhook CPU per request 0.8 ms on PostgreSQL, 0.46 ms on SQ
   which the ORM's comparisons rely on). On SQLite the process's writer lock (models/db.py) is taken around
   the statement, as for every other writer. Errors come out as SQLAlchemy's DBAPIError, like everywhere else.
 
-Connections are the engine's own (its connect-time setup, e.g. SQLite's pragmas, has run), detached from the
-pool and kept per thread; they are closed when the engine is disposed.
+Connections are the engine's own (its connect-time setup, e.g. SQLite's pragmas, has run), detached from its
+pool into a small free list of their own (not one per thread: a server with a thread per request, like the
+demo's, would leave one open connection per request behind); they are closed when the engine is disposed.
 """
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ from sqlalchemy.exc import DBAPIError
 from models.db import SQLITE_WRITER_WAIT_S, _writer_lock
 
 MAX_ROWS = 500  # rows (or ids) per statement: far below SQLite's 32,766 parameters
+MAX_IDLE = 8     # connections kept between statements; more at once are opened, used and closed
 
 
 class Autocommit:
-    """Per-thread autocommit DBAPI connections of one engine, for idempotent single statements."""
+    """Autocommit DBAPI connections of one engine, for idempotent single statements."""
 
     def __init__(self, engine: Engine):
         # A weak reference: these are cached per engine (weakly), and must not keep it alive.
@@ -42,8 +44,8 @@ class Autocommit:
         self.mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
         self.quote = self.dialect.identifier_preparer.quote
         self._sqlite = self.dialect.name == "sqlite"
-        self._local = threading.local()
-        self._all: list = []  # every thread's connection, to close them with the engine
+        self._idle: list = []
+        self._closed = False
         self._guard = threading.Lock()
         self._built: dict = {}  # statement texts (and bind conversions) by what they were built for
 
@@ -64,17 +66,19 @@ class Autocommit:
 
     def _execute(self, sql: str, params: tuple, retry: bool) -> list[tuple]:
         dbapi = self.dialect.loaded_dbapi
-        conn = self._connection()
+        conn = self._checkout()
         cur = None
         try:
             cur = conn.cursor()
             cur.execute(sql, params)
-            return [tuple(r) for r in cur.fetchall()] if cur.description is not None else []
+            rows = [tuple(r) for r in cur.fetchall()] if cur.description is not None else []
         except dbapi.Error as exc:
             if self.dialect.is_disconnect(exc, conn, cur):
-                self._drop(conn)
+                _quiet_close(conn)
                 if retry:
                     return self._execute(sql, params, retry=False)
+            else:
+                self._checkin(conn)  # the statement failed, the connection did not (autocommit: nothing open)
             raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
         finally:
             if cur is not None:
@@ -82,20 +86,27 @@ class Autocommit:
                     cur.close()
                 except dbapi.Error:
                     pass
+        self._checkin(conn)
+        return rows
 
-    def _connection(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            fairy = self._bound().raw_connection()
-            fairy.detach()  # ours from now on; the pool opens another when it needs one
-            conn = fairy.dbapi_connection
-            if not self._sqlite:
-                conn.rollback()  # the pool's pre-ping may have left a transaction open
-                conn.autocommit = True
-            self._local.conn = conn
-            with self._guard:
-                self._all.append(conn)
+    def _checkout(self):
+        with self._guard:
+            if self._idle:
+                return self._idle.pop()
+        fairy = self._bound().raw_connection()
+        fairy.detach()  # ours from now on; the pool opens another when it needs one
+        conn = fairy.dbapi_connection
+        if not self._sqlite:
+            conn.rollback()  # the pool's pre-ping may have left a transaction open
+            conn.autocommit = True
         return conn
+
+    def _checkin(self, conn) -> None:
+        with self._guard:
+            if not self._closed and len(self._idle) < MAX_IDLE:
+                self._idle.append(conn)
+                return
+        _quiet_close(conn)
 
     def _bound(self) -> Engine:
         engine = self._engine()
@@ -103,24 +114,19 @@ class Autocommit:
             raise RuntimeError("the engine of these connections is gone")
         return engine
 
-    def _drop(self, conn) -> None:
-        self._local.conn = None
-        with self._guard:
-            if conn in self._all:
-                self._all.remove(conn)
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001 - it is already broken
-            pass
-
     def close(self) -> None:
+        """Close the idle connections; those in use are closed when their statement is done."""
         with self._guard:
-            conns, self._all = self._all, []
+            conns, self._idle, self._closed = self._idle, [], True
         for conn in conns:
-            try:
-                conn.close()
-            except Exception:  # noqa: BLE001 - closing what may be gone
-                pass
+            _quiet_close(conn)
+
+
+def _quiet_close(conn) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - closing what may be broken or gone
+        pass
 
 
 _BY_ENGINE: "weakref.WeakKeyDictionary[Engine, Autocommit]" = weakref.WeakKeyDictionary()
