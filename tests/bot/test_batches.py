@@ -202,11 +202,54 @@ def test_a_failed_webhook_insert_stores_nothing_and_says_database_error(bot):
 
 
 def test_the_webhook_insert_survives_a_dropped_connection(bot):
-    """The insert keeps its own connection per thread; if the database dropped it, the insert is sent again
-    on a new one (it is idempotent) instead of failing the webhook."""
+    """The insert keeps its connections between requests; if the database dropped one, the insert is sent
+    again on a new one (it is idempotent) instead of failing the webhook."""
     from models.autocommit import autocommit
     from models.core import utcnow
     now = utcnow()
     _insert(bot, [_inbox_row("before", now)])
-    autocommit(bot.engine)._local.conn.close()  # as after a database restart
+    for conn in autocommit(bot.engine)._idle:
+        conn.close()  # as after a database restart
     assert [r[1] for r in _insert(bot, [_inbox_row("after", now)])] == ["after"]
+
+
+def test_two_handlers_racing_for_one_event_handle_it_once(bot, line, clock):
+    """Two threads (or processes: a recovery sweep elsewhere) handle the same stored event at once: one wins,
+    the other finds it taken (PostgreSQL: skips the locked row; SQLite: waits for the writer, then finds it
+    handled). The user is answered once."""
+    entered, go, seen = threading.Event(), threading.Event(), []
+
+    def slow(ctx):
+        seen.append(ctx.text)
+        entered.set()
+        assert go.wait(10)
+        return [{"type": "text", "text": "ครั้งเดียว"}]
+    bot.router.text("แข่ง", slow)
+    event = ev.text_event(USERS[0], "แข่ง", timestamp_ms=clock.ms())
+    line.issue_reply_token(USERS[0], event["replyToken"])
+    [(iid, _, _)] = store_events(bot.engine, [event])
+    first = threading.Thread(target=bot.dispatcher.inbox.handle, args=([iid],))
+    first.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=bot.dispatcher.inbox.handle, args=([iid],))
+    second.start()
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert seen == ["แข่ง"]
+    assert texts_to(line, USERS[0]) == ["ครั้งเดียว"]
+
+
+def test_webhook_insert_connections_are_reused_across_request_threads(bot):
+    """A server with a thread per request (the demo's) must not leave one open connection per request:
+    PostgreSQL runs out of connections ("too many clients") after a few hundred."""
+    from models.autocommit import autocommit
+    from models.core import utcnow
+    now = utcnow()
+    for k in range(30):
+        t = threading.Thread(target=_insert, args=(bot, [_inbox_row(f"t{k}", now)]))
+        t.start()
+        t.join(10)
+    assert len(autocommit(bot.engine)._idle) == 1
+    with bot.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM inboxevent").scalar() == 30
