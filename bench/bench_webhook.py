@@ -544,15 +544,19 @@ FINDINGS = """
 ### Findings (2026-11-26, third session; step figures were measured the same day with `--rounds 1`
 runs of the fast scenarios, in-process timers (one process, no contention, batches of 16) and py-spy)
 
-1. **Throughput against the echo bot with an instant LINE: close, not reached.** The table's (b)/(c):
-   accepted 0.90x (SQLite) and 1.08x (PostgreSQL) of the echo bot's rate, answered 0.78x and 0.68x, at
-   1.21x and 1.25x its CPU per request. The two rounds of each: accepted 763/786 and 1122/917 against the
-   echo bot's 845/916 (in its second round one of its 3000 users got no answer; that round is not the
-   one shown). Two full runs earlier the same morning, before the last two changes: accepted 0.74-0.82x
-   and 0.87-0.95x, answered 0.66-0.68x and 0.58x. The session started at 0.55x/0.66x accepted and
-   0.55x/0.47x answered (same machine, quiet, 03:53 UTC).
+1. **Throughput against the echo bot with an instant LINE: accepted reached, answered not.** The table's
+   (b)/(c): accepted 1.02x (SQLite) and 1.27x (PostgreSQL) of the echo bot's rate, answered 0.86x and
+   0.80x, at 1.03x and 1.08x its CPU per request (PostgreSQL's own server CPU not counted). Rounds: accepted
+   745/951 and 939/927 against the echo bot's 729/875, so SQLite's lead is within the noise of this shared
+   machine (load 3-3.6), PostgreSQL's is not. Earlier full runs the same morning, each before some of this
+   session's changes: accepted 0.74-0.90x and 0.87-1.08x, answered 0.66-0.78x and 0.58-0.68x. The session
+   started at 0.55x/0.66x accepted and 0.55x/0.47x answered, at 1.7x the CPU (same machine, quiet, 03:53 UTC).
+   In (c) one reply failed on a connection the sandbox had just closed as idle and went out as a push (the
+   user was answered once). The echo bot left one of 3000 users unanswered in two earlier runs, probably the
+   same race: it has no fallback, so its failed reply is a 500 to LINE. Found, not mended: a reply that
+   fails like this could be sent again safely only if LINE had not read it, which the client cannot tell.
    The CPU per request is what decides on a machine whose 2 cores the bots share with the load driver and the
-   sandbox: ours 1.21-1.46x of the echo bot's in this session's full runs (1.72x/1.47x at the start of the day, 4-5x the day
+   sandbox: ours 1.03-1.46x of the echo bot's in this session's full runs (1.72x/1.47x at the start of the day, 4-5x the day
    before). In one process without contention the whole path costs ours 0.93 ms per event (webhook 0.32 ms,
    handling 0.20 ms, reply and done-mark 0.40 ms) against the echo bot's 0.84 ms; the echo bot's reply goes
    through line-bot-sdk's pydantic models (0.44 ms a call), ours sends dicts through the same SDK client (0.34
@@ -561,9 +565,9 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
    Why answered trails accepted: one handler thread per process handles batches of up to 32 and then waits
    for their replies; with the sandbox on the same CPUs a reply takes 3-7 ms under load, so a handler cycle is
    ~0.1 s and the webhook threads get the CPU meanwhile. Everyone is answered within 0.6-2 s of the last
-   request, with free replies (no pushes).
+   request.
 2. **With a real LINE round trip ours is far ahead.** At +200 ms ((f)/(g)) the echo bot's 200 waits for LINE;
-   ours accepts 24-37x faster and answers 4.8-5.7x faster (a full batch's replies go out on up to 32 threads). At
+   ours accepts 24-41x faster and answers 4.8-5.9x faster (a full batch's replies go out on up to 32 threads). At
    +3 s ((d)/(e)) the echo bot's p99 is 9-12 s (LINE would time out and redeliver); ours stays at 6-31 ms at
    50 req/s and answers every user with a free reply, none with a push.
 3. **What changed this session**, each measured against the step before (in-process timers unless noted):
@@ -571,7 +575,9 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
      autocommit on a connection each request thread keeps, instead of SQLAlchemy's pool and execution layer
      (pre-ping, BEGIN, insert, COMMIT, reset: five round trips on PostgreSQL). The insert alone: SQLite
      0.15 -> 0.05 ms, PostgreSQL 0.39 -> 0.10 ms; the whole webhook request 0.46 -> 0.34 ms and 0.81 -> 0.44 ms.
-     Under gunicorn, accepted/s rose from ~0.75x to ~1.0-1.2x of the echo bot's.
+     Under gunicorn, accepted/s rose from ~0.75x to ~1.0-1.2x of the echo bot's. (The connections are a small
+     free list, not one per thread: one per thread left a PostgreSQL connection open per request behind a
+     thread-per-request server, and the deeds benchmark ran out of them.)
    - Replies over as many threads as LINE's round trip calls for (`bot/delivery.py` RoundTrip): one after the
      other on the handler's thread when LINE answers in a millisecond or two, all in parallel when it is far
      away. Handing each call to a sender thread cost 0.19 ms per event (delivery 0.66 -> 0.47 ms). Measuring
@@ -580,6 +586,10 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
      (`models/autocommit.py`), unless a push stands in for a failed reply. Per batch of 16: SQLite 0.33 -> 0.21
      ms CPU, PostgreSQL 0.45 -> 0.08 ms CPU and 1.2 -> 0.7 ms wall. Two quick runs after it: accepted
      0.95-0.99x (SQLite) and 1.0-1.02x (PostgreSQL), answered 0.83-0.84x and 0.64-0.65x.
+   - The inbox claim writes nothing (`bot/inbox.py`): the pending rows are read (PostgreSQL: `FOR UPDATE SKIP
+     LOCKED`) and written once, with the reply, in the same transaction: two versions of each event's row
+     instead of three. Two quick runs after it: accepted 1.05-1.17x (SQLite) and 1.02-1.28x (PostgreSQL),
+     answered 0.83-0.95x and 0.63-0.73x.
    - Request ids of replies logged one line per batch, and response headers read without copying them:
      delivery 0.47 -> 0.40 ms.
    - The sandbox remembers bodies it found valid (a bot repeats its messages): 0.43 -> 0.24 ms of its CPU
@@ -596,9 +606,7 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
    line-bot-sdk (a plain `http.client` reply costs 0.18 ms against the SDK client's 0.34 ms) or Flask on the
    hot path, or dropping the state the issue asks for. PostgreSQL also spends server CPU on the same cores
    (the claim, the first-contact rows and the row locks of each batch), which the bot's CPU column does not
-   show. Next step there: each event's inbox row is written three times (claim, reply stored, done); a
-   claim by `SELECT .. FOR UPDATE SKIP LOCKED` that writes nothing until the reply is stored would save one
-   row version per event.
+   show.
 """
 
 
