@@ -22,7 +22,7 @@ import secrets
 from sqlalchemy import delete, func, update
 from sqlmodel import select
 
-import messages_th.onboarding as th
+import messages_th.privacy as th
 from bot.auth import roles_of
 from messages_th.common import role_th
 from messages_th.dates import thai_datetime

@@ -1,0 +1,52 @@
+"""Thai texts of the privacy corner: everything held about a user (export) and erasing it (PDPA)."""
+from __future__ import annotations
+
+from messages_th.common import clip, pb, text
+from messages_th.dates import thai_date
+from messages_th.flex import bubble, button, flex, txt
+from messages_th.onboarding import ERASE_WORD, EXPORT_WORD  # noqa: F401 - the keywords, for handlers/privacy.py
+
+EXPORT_FIELDS = (("line_user_id", "LINE user ID"), ("display_name", "ชื่อใน LINE"), ("full_name", "ชื่อ-นามสกุล"),
+                 ("position", "ตำแหน่ง"), ("bureau", "สำนัก"), ("status", "สถานะ"), ("consent_at", "ให้ความยินยอมเมื่อ"))
+
+
+def export_messages(profile: dict, roles: list[str], counts: list[tuple[str, int]],
+                    deeds: list[str], limit: int = 4500) -> list[dict]:
+    """Everything held about the user, as at most 5 texts; a long deed list is cut with a summary line."""
+    head = ["📄 ข้อมูลของท่านที่ระบบเก็บไว้", *(f"• {label}: {profile.get(key) or '-'}" for key, label in EXPORT_FIELDS),
+            "• บทบาท: " + (", ".join(roles) or "-")]
+    total = sum(n for _, n in counts)
+    head += [f"\nบันทึกความดีทั้งหมด {total} รายการ", *(f"• {v}: {n}" for v, n in counts)]
+    out, cur = [text("\n".join(head))], []
+    for i, line in enumerate(deeds):
+        if sum(len(x) + 1 for x in cur) + len(line) > limit:
+            if len(out) == 4:
+                cur.append(f"… และอีก {len(deeds) - i} รายการ (แสดงเฉพาะล่าสุด)")
+                break
+            out.append(text("\n".join(cur)))
+            cur = []
+        cur.append(clip(line, 400))
+    if cur:
+        out.append(text("\n".join(cur)))
+    return out[:5]
+
+
+def deed_line(d, virtue: str, description: str, photos: int) -> str:
+    return f"{thai_date(d)} [{virtue}] {clip(description, 300)}" + (f" (รูป {photos})" if photos else "")
+
+
+def erase_confirm() -> dict:
+    card = bubble("⚠️ ลบข้อมูลส่วนบุคคล", [txt("ระบบจะลบชื่อ ตำแหน่ง บทบาท และรายละเอียด/รูปของบันทึกความดีของท่าน "
+                                                "เหลือเพียงจำนวนรวมแบบไม่ระบุตัวตน ลบแล้วกู้คืนไม่ได้", "sm")],
+                  [button("ยืนยันลบข้อมูล", pb("ยืนยันลบข้อมูล", "privacy.erase", display_text="ยืนยันลบข้อมูล"),
+                          color="#B91C1C"),
+                   button("ไม่ลบ", pb("ไม่ลบ", "privacy.keep", display_text="ไม่ลบ"), "secondary")])
+    return flex("ยืนยันการลบข้อมูลส่วนบุคคล (ลบแล้วกู้คืนไม่ได้)", card)
+
+
+def erased() -> dict:
+    return text("ลบข้อมูลส่วนบุคคลของท่านเรียบร้อยแล้วครับ 🙏 หากต้องการใช้งานอีก พิมพ์ \"ลงทะเบียน\" เพื่อเริ่มใหม่")
+
+
+def erase_kept() -> dict:
+    return text("ไม่ได้ลบข้อมูลครับ ข้อมูลของท่านยังอยู่ครบ")
