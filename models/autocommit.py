@@ -28,7 +28,7 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from models.db import SQLITE_WRITER_WAIT_S, _writer_lock
+from models.db import sqlite_writer
 
 MAX_ROWS = 500  # rows (or ids) per statement: far below SQLite's 32,766 parameters
 MAX_IDLE = 8     # connections kept between statements; more at once are opened, used and closed
@@ -55,14 +55,8 @@ class Autocommit:
 
     def execute(self, sql: str, params: tuple) -> list[tuple]:
         """Run one idempotent statement; its result rows (none for a statement without any)."""
-        lock = _writer_lock(self._bound()) if self._sqlite else None
-        if lock is not None and not lock.acquire(timeout=SQLITE_WRITER_WAIT_S):
-            lock = None  # as models.db does: past the wait, let SQLite's busy timeout have the last word
-        try:
+        with sqlite_writer(self._bound()):  # SQLite: this process's writers queue here, as everywhere
             return self._execute(sql, params, retry=True)
-        finally:
-            if lock is not None:
-                lock.release()
 
     def _execute(self, sql: str, params: tuple, retry: bool) -> list[tuple]:
         dbapi = self.dialect.loaded_dbapi

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
 from sqlalchemy import event
@@ -57,6 +57,19 @@ def _writer_lock(engine: Engine) -> threading.RLock:
 
 
 @contextmanager
+def sqlite_writer(engine: Engine) -> Iterator[None]:
+    """Hold this process's SQLite writer lock around a write (nothing on other databases). Past
+    SQLITE_WRITER_WAIT_S it goes on without the lock and SQLite's busy timeout has the last word."""
+    lock = _writer_lock(engine) if engine.dialect.name == "sqlite" else None
+    locked = lock.acquire(timeout=SQLITE_WRITER_WAIT_S) if lock is not None else False
+    try:
+        yield
+    finally:
+        if locked:
+            lock.release()
+
+
+@contextmanager
 def _connect(engine: Engine, readonly: bool, immediate: bool) -> Iterator[Connection]:
     """A connection; on SQLite a writer's starts its transaction with BEGIN IMMEDIATE, after the writer lock.
 
@@ -64,16 +77,12 @@ def _connect(engine: Engine, readonly: bool, immediate: bool) -> Iterator[Connec
     locked" when another writer got in between (the busy timeout does not apply to that upgrade). Pure reads
     pass `readonly=True`. PostgreSQL uses row locks (FOR UPDATE SKIP LOCKED where rows are claimed).
     """
-    lock = _writer_lock(engine) if immediate and not readonly and engine.dialect.name == "sqlite" else None
-    locked = lock.acquire(timeout=SQLITE_WRITER_WAIT_S) if lock is not None else False
-    try:
+    writer = immediate and not readonly and engine.dialect.name == "sqlite"
+    with sqlite_writer(engine) if writer else nullcontext():
         with engine.connect() as conn:
-            if lock is not None:
+            if writer:
                 conn.info["begin_sql"] = "BEGIN IMMEDIATE"
             yield conn
-    finally:
-        if locked:
-            lock.release()
 
 
 @contextmanager
@@ -91,9 +100,8 @@ def session_scope(engine: Engine, *, readonly: bool = False, immediate: bool = T
 
 @contextmanager
 def connection_scope(engine: Engine, *, readonly: bool = False, immediate: bool = True) -> Iterator[Connection]:
-    """Like session_scope for table-level statements only: the hot paths (the webhook's insert, marking
-    replies sent) skip the ORM session's cost."""
+    """Like session_scope for table-level statements only, without the ORM session's cost (marking replies
+    sent together with queueing their fallback pushes, checking those pushes went out)."""
     with _connect(engine, readonly, immediate) as conn:
         with conn.begin():
             yield conn
-
