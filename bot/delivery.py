@@ -87,7 +87,7 @@ def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) 
 def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
     """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued
     as a push. The replies of a batch go out on as many of the inbox's sender threads as LINE's round trip
-calls for (see RoundTrip)."""
+    calls for (see RoundTrip)."""
     if not items:
         return
     split = [[m[i:i + MAX_PER_CALL] for i in range(0, len(m), MAX_PER_CALL)] for _, _, m in items]

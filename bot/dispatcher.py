@@ -2,8 +2,8 @@
 
 Events of one user are handled in order, one at a time, and answered in order (a lane). Free handler threads
 take the heads of waiting lanes, several at once when many wait: each takes its share of the waiting lanes, at
-most MAX_BATCH, and the inbox handles them in one transaction (bot/inbox.py), then sends their replies in
-parallel on the sender threads. Light load: batches of one and no waiting; heavy load: fewer, larger
+most MAX_BATCH, and the inbox handles them in one transaction (bot/inbox.py), then sends their replies over
+as many sender threads as LINE's round trip calls for (bot/delivery.py). Light load: batches of one and no waiting; heavy load: fewer, larger
 transactions instead of a growing queue. Handling is CPU work under the GIL, so one handler thread per process
 is the default (HANDLER_THREADS): it keeps batches full and leaves the CPU (and SQLite's one writer) to the
 webhook's inserts; waiting for LINE is the senders' job (REPLY_THREADS). See README "Why threads".
