@@ -67,19 +67,16 @@ class Autocommit:
             cur.execute(sql, params)
             rows = [tuple(r) for r in cur.fetchall()] if cur.description is not None else []
         except dbapi.Error as exc:
-            if self.dialect.is_disconnect(exc, conn, cur):
-                _quiet_close(conn)
-                if retry:
-                    return self._execute(sql, params, retry=False)
-            else:
+            dropped = self.dialect.is_disconnect(exc, conn, cur)
+            _quiet_close(cur)
+            if not dropped:
                 self._checkin(conn)  # the statement failed, the connection did not (autocommit: nothing open)
+                raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
+            _quiet_close(conn)
+            if retry:
+                return self._execute(sql, params, retry=False)
             raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
-        finally:
-            if cur is not None:
-                try:
-                    cur.close()
-                except dbapi.Error:
-                    pass
+        _quiet_close(cur)  # before another thread may take the connection
         self._checkin(conn)
         return rows
 
@@ -116,9 +113,12 @@ class Autocommit:
             _quiet_close(conn)
 
 
-def _quiet_close(conn) -> None:
+def _quiet_close(thing) -> None:
+    """Close a cursor or connection (None: nothing to close)."""
+    if thing is None:
+        return
     try:
-        conn.close()
+        thing.close()
     except Exception:  # noqa: BLE001 - closing what may be broken or gone
         pass
 
@@ -155,11 +155,11 @@ def insert_ignore_returning(engine: Engine, table: Table, rows: list[dict], key:
     ac, cols = autocommit(engine), tuple(rows[0])
     q, dialect = ac.quote, ac.dialect
     procs = ac.cached(("procs", table.name, cols),
-                   lambda: tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols))
+                      lambda: tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols))
+    group = "(" + ", ".join(ac.mark for _ in cols) + ")"
     out: list[tuple] = []
     for i in range(0, len(rows), MAX_ROWS):
         chunk = rows[i:i + MAX_ROWS]
-        group = "(" + ", ".join(ac.mark for _ in cols) + ")"
         sql = ac.cached(("insert", table.name, cols, key, returning, len(chunk)), lambda: (
             f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES "
             + ", ".join(group for _ in chunk)
