@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from models.db import sqlite_writer
+from models.sql import insert_ignore_sql
 
 MAX_ROWS = 500  # rows (or ids) per statement: far below SQLite's 32,766 parameters
 MAX_IDLE = 8     # connections kept between statements; more at once are opened, used and closed
@@ -153,17 +154,15 @@ def insert_ignore_returning(engine: Engine, table: Table, rows: list[dict], key:
     if not rows:
         return []
     ac, cols = autocommit(engine), tuple(rows[0])
-    q, dialect = ac.quote, ac.dialect
+    dialect = ac.dialect
     procs = ac.cached(("procs", table.name, cols),
                       lambda: tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols))
     group = "(" + ", ".join(ac.mark for _ in cols) + ")"
     out: list[tuple] = []
     for i in range(0, len(rows), MAX_ROWS):
         chunk = rows[i:i + MAX_ROWS]
-        sql = ac.cached(("insert", table.name, cols, key, returning, len(chunk)), lambda: (
-            f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES "
-            + ", ".join(group for _ in chunk)
-            + f" ON CONFLICT ({q(key)}) DO NOTHING RETURNING {', '.join(q(c) for c in returning)}"))
+        sql = ac.cached(("insert", table.name, cols, key, returning, len(chunk)), lambda: insert_ignore_sql(
+            dialect, table, cols, ", ".join(group for _ in chunk), key, returning))
         out.extend(ac.execute(sql, tuple(row[c] if p is None else p(row[c])
                                          for row in chunk for c, p in zip(cols, procs))))
     return out

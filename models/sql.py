@@ -13,15 +13,21 @@ from sqlalchemy.engine import Connection
 _CACHE: dict = {}
 
 
+def insert_ignore_sql(dialect, table: Table, cols: tuple[str, ...], values: str, key: str,
+                      returning: tuple[str, ...] = ()) -> str:
+    """The SQL text of INSERT .. VALUES `values` ON CONFLICT (`key`) DO NOTHING [RETURNING ..], for this
+    module's cached statements and models/autocommit.py's driver-level ones alike."""
+    q = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES {values} "
+           f"ON CONFLICT ({q(key)}) DO NOTHING")
+    return sql + (" RETURNING " + ", ".join(q(c) for c in returning) if returning else "")
+
+
 def _statement(conn: Connection, table: Table, cols: tuple[str, ...], key: str, returning: tuple[str, ...]):
     cache_key = (conn.dialect.name, table, cols, key, returning)
     stmt = _CACHE.get(cache_key)
     if stmt is None:
-        q = conn.dialect.identifier_preparer.quote
-        sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
-               f"VALUES ({', '.join(':' + c for c in cols)}) ON CONFLICT ({q(key)}) DO NOTHING")
-        if returning:
-            sql += " RETURNING " + ", ".join(q(c) for c in returning)
+        sql = insert_ignore_sql(conn.dialect, table, cols, f"({', '.join(':' + c for c in cols)})", key, returning)
         stmt = text(sql).bindparams(*[bindparam(c, type_=table.c[c].type) for c in cols])
         if returning:
             stmt = stmt.columns(*[table.c[c] for c in returning])
