@@ -132,7 +132,7 @@ class Router:
                 out = fn(ctx)
                 if out is not None:
                     return notes + out
-        return notes + [th.unexpected_input("")]
+        return notes + [th.not_readable()]  # outside any flow: no step to cancel
 
 
 def _run_all(fns: list[Handler], ctx: Ctx) -> list[dict]:

@@ -166,11 +166,19 @@ def flow_expired() -> dict:
                 keyword_replies(MENU_WORD))
 
 
-def unexpected_input(expected: str) -> dict:
-    """The user sent something this step cannot use (a sticker where text was asked for, ...)."""
-    return text(f"ขออภัยครับ ขั้นตอนนี้ต้องการ{expected}\n"
-                f"ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"ยกเลิก\" เพื่อยกเลิกรายการนี้",
+def unexpected_input(expected: str = "") -> dict:
+    """The user sent something this step cannot use (a sticker where text was asked for, ...); `expected`:
+    the step's hint, if it has one."""
+    need = f"ขั้นตอนนี้ต้องการ{expected}" if expected else "ขั้นตอนนี้ยังใช้สิ่งที่ส่งมาไม่ได้"
+    return text(f"ขออภัยครับ {need}\nลองส่งใหม่อีกครั้ง หรือพิมพ์ \"ยกเลิก\" เพื่อยกเลิกรายการนี้",
                 keyword_replies(CANCEL_WORD))
+
+
+def not_readable() -> dict:
+    """A sticker, location, photo ... that no flow is waiting for."""
+    return text("ขออภัยครับ บอทยังไม่เข้าใจสิ่งที่ส่งมา\n"
+                f"พิมพ์ \"{MENU_WORD}\" เพื่อดูสิ่งที่ทำได้ หรือ \"{HELP_WORD}\" เพื่อดูคำสั่งทั้งหมด",
+                keyword_replies(MENU_WORD, HELP_WORD))
 
 
 def bad_postback() -> dict:

@@ -45,6 +45,24 @@ def test_sticker_in_a_text_step_gets_the_step_hint_and_keeps_the_flow(echo_flow,
     assert replies[2] == "สวัสดี สมหญิง"
 
 
+def test_sticker_in_a_step_without_a_hint_still_gets_a_whole_sentence(bot, send, line):
+    bot.router.text("เริ่มเงียบ", lambda ctx: ctx.start("quiet", "one") or [{"type": "text", "text": "ส่งมาเลย"}])
+    bot.router.step("quiet", "one", lambda ctx: None)  # a step with no hint (some flows have none)
+    send("text", U, "เริ่มเงียบ")
+    send(ev.sticker_event(U))
+    reply = texts_to(line, U)[1]
+    assert "ต้องการ\n" not in reply and "ยังใช้สิ่งที่ส่งมาไม่ได้" in reply and "ยกเลิก" in reply
+
+
+def test_sticker_location_or_photo_outside_any_flow_says_how_to_go_on(send, line):
+    """No flow is waiting: nothing to cancel, so the hint points at the menu and the keyword list."""
+    send(ev.sticker_event(U))
+    send(ev.location_event(U))
+    for reply in texts_to(line, U):
+        assert "ยกเลิก" not in reply and "เมนู" in reply and "ช่วยเหลือ" in reply
+    assert [d.messages[0]["quickReply"]["items"][0]["action"]["text"] for d in line.deliveries_for(U)] == ["เมนู"] * 2
+
+
 def test_cancel_leaves_any_flow(echo_flow, send, line):
     send("text", U, "เริ่ม")
     send("text", U, "ยกเลิก")
