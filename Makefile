@@ -24,7 +24,7 @@ test: deps sysdeps
 	DATABASE_URL="$(DATABASE_URL)" $(BIN)/python -m pytest
 
 demo: deps sysdeps
-	PORT=$(PORT) $(BIN)/python -m bot.demo
+	PORT=$(PORT) $(BIN)/python -m bot.dev.demo
 
 bench: deps
 	$(BIN)/python -m bench

@@ -10,7 +10,7 @@
     Pillow, stored), "done", confirm (deed + ledger entry written). Baseline in the same run: the bare "help"
     text round trip ("ช่วยเหลือ"), one per deed, interleaved.
 (b) ledger-verify: a valid chain of N entries (95% creates, 5% edits) and its deed rows are bulk-inserted with
-    executemany, then `bot.ledger.verify` is timed (chain walk + every deed row against its latest entry).
+    executemany, then `bot.services.ledger.verify` is timed (chain walk + every deed row against its latest entry).
 """
 from __future__ import annotations
 
@@ -43,11 +43,11 @@ def _jpeg() -> bytes:
 def bench_flow(url: str, deeds: int, tmp: Path) -> dict:
     from bot import create_app
     from bot.config import Config
-    from bot.postback import decode, encode
-    from bot.sandbox import events as ev
-    from bot.sandbox.app import create_sandbox_app
-    from bot.sandbox.server import run_in_thread
-    from bot.sandbox.state import SandboxState
+    from bot.conversation.postback import decode, encode
+    from bot.dev.sandbox import events as ev
+    from bot.dev.sandbox.app import create_sandbox_app
+    from bot.dev.sandbox.server import run_in_thread
+    from bot.dev.sandbox.state import SandboxState
     from models.db import session_scope
     from tests.factories import make_bureau, make_user
 
@@ -127,7 +127,7 @@ def _fresh_engine(url: str):
 # -- (b) ledger verify --------------------------------------------------------------------------------------
 def bulk_chain(url: str, entries: int) -> float:
     """Insert a valid chain of `entries` entries and its deed rows; returns seconds spent."""
-    from bot import ledger
+    from bot.services import ledger
     from models.db import session_scope
     from tests.factories import make_bureau, make_user
 
@@ -198,7 +198,7 @@ def bulk_chain(url: str, entries: int) -> float:
 
 
 def bench_verify(url: str, entries: int) -> dict:
-    from bot import ledger
+    from bot.services import ledger
     from models.db import session_scope
     load = bulk_chain(url, entries)
     engine = _fresh_engine(url)
@@ -260,7 +260,7 @@ def main(argv=None) -> int:
                 "checks it with Pillow and stores it. Every fifth deed is จิตอาสา, whose two extra answers "
                 "(skip, skip) are counted in its \"done\" step. Baseline: a \"help\" text round trip in the same "
                 "run.\n(b) A valid chain (95% creates, 5% edits) and its deed rows bulk-inserted with "
-                "executemany, then `bot.ledger.verify` timed: chain walk (streamed, no ORM objects) plus every "
+                "executemany, then `bot.services.ledger.verify` timed: chain walk (streamed, no ORM objects) plus every "
                 "deed row checked against its latest entry.\n\n" + "\n\n".join(out) + "\n")
         replace_section(ROOT / "BENCHMARKS.md", "Good deeds", body)
         print(f"wrote the Good deeds section of {ROOT / 'BENCHMARKS.md'}")

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_fanout [--pg postgresql+psycopg://postgres@127.0.0.1:5432/dev_worker]
         [--staff 10000] [--deeds 1000000] [--digest-staff 2000] [--no-write]
 
-Fan-out: enqueue (the campaign job) and send (the real sender, one process) against `python -m bot.sandbox`.
+Fan-out: enqueue (the campaign job) and send (the real sender, one process) against `python -m bot.dev.sandbox`.
 Digest: bulk-load deeds (SQLite executemany, PostgreSQL COPY), then time `scheduler.digest.compute`.
 Writes the "Worker fan-out" and "Digest" sections of BENCHMARKS.md.
 """
@@ -25,8 +25,8 @@ VIRTUES = ("sufficiency", "discipline", "honesty", "volunteer", "gratitude")
 
 
 def fanout(url: str, api: str, staff: int) -> dict:
-    from bot.gateway import LineGateway
-    from bot.outbox import drain
+    from bot.line.gateway import LineGateway
+    from bot.line.outbox import drain
     from models.db import make_engine, session_scope
     from scheduler import campaigns
     prepare_db(url, staff)

@@ -229,7 +229,7 @@ class Result:
 
 
 def make_items(n: int, tokens: list[str], users: list[str]) -> list[tuple[bytes, str]]:
-    from bot.sandbox import events as ev
+    from bot.dev.sandbox import events as ev
     items = []
     for user, token in zip(users[:n], tokens[:n]):
         event = ev.text_event(user, TEXT, reply_token=token)
@@ -432,12 +432,12 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
     sb_port = free_port()
     # The sandbox keeps its state in memory: one process, enough threads for calls held by injected latency.
-    sandbox_srv = start_server("sandbox", gunicorn_argv("bot.sandbox.app:create_sandbox_app()", sb_port, 1, 64),
+    sandbox_srv = start_server("sandbox", gunicorn_argv("bot.dev.sandbox.app:create_sandbox_app()", sb_port, 1, 64),
                                sb_port, tmp / "logs", {"PYTHONPATH": str(ROOT)})
     sandbox = Sandbox(sb_port, sandbox_srv)
     results: list[Result] = []
     # Answers under latency: each handler thread sends a batch (<= MAX_BATCH) of replies per LINE round trip.
-    from bot.inbox import MAX_BATCH
+    from bot.pipeline.inbox import MAX_BATCH
     slow_drain = (args.slow_requests * args.slow_latency_ms / 1000
                   / max(1, args.workers * (args.handler_threads or 1) * MAX_BATCH))
     plan = {
@@ -508,7 +508,7 @@ def main(argv=None) -> int:
 
 def write_markdown(results, args, info, text, problems) -> None:
     from bot.config import Config
-    from bot.inbox import MAX_BATCH
+    from bot.pipeline.inbox import MAX_BATCH
     body = f"""Command: `{COMMAND}` (also part of `.venv/bin/python -m bench`; `--help` for options).
 
 Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Python {info['python']}, Linux {info['kernel']}.

@@ -4,7 +4,7 @@ is SIGKILLed mid-fan-out and restarted. Pass = every recipient got the invite ex
     .venv/bin/python -m bench.fault_fanout [--staff 10000] [--database-url URL]
 
 The worker is a subprocess running the real sender (`scheduler.worker.run_sender`, real LineGateway) against
-`python -m bot.sandbox`. Only the stale-claim timeout is shortened (2 min → 10 s) so the run takes a minute.
+`python -m bot.dev.sandbox`. Only the stale-claim timeout is shortened (2 min → 10 s) so the run takes a minute.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def http(url: str, body: dict | None = None, timeout: float = 60):
 
 def start_sandbox() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([PY, "-m", "bot.sandbox", "--port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([PY, "-m", "bot.dev.sandbox", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -96,8 +96,8 @@ def sender_main(db_url: str, api: str) -> None:
     import logging
     import threading
 
-    import bot.outbox as outbox
-    from bot.gateway import LineGateway
+    import bot.line.outbox as outbox
+    from bot.line.gateway import LineGateway
     from models.db import make_engine
     from scheduler.worker import run_sender
     logging.basicConfig(level=logging.WARNING)

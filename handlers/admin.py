@@ -21,8 +21,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 import messages_th.admin as th
-from bot import registry
-from bot.auth import require
+from bot.services import membership as registry
+from bot.conversation.auth import require
 from models.core import Bureau, User, UserRole
 
 FLOW = "admin"

@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 import messages_th.campaigns as th
-from bot.auth import require
+from bot.conversation.auth import require
 from messages_th.dates import BKK
 from models.campaigns import Campaign
 from models.core import Bureau

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.auth import require
-from bot.media import publish
+from bot.conversation.auth import require
+from bot.web.media import publish
 from messages_th import digest as th
 from scheduler.digest import compute
 

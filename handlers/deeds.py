@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 import messages_th.deeds as td
 import messages_th.deeds_book as tb
-from bot import deeds_service as svc, deeds_stats as stats
-from bot.auth import require
+from bot.services import deeds as svc
+from bot.services import deed_stats as stats
+from bot.conversation.auth import require
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
 from models.core import Bureau
 from models.deeds import DeedHistory

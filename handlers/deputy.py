@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 import messages_th.deputy as th
-from bot.auth import require
+from bot.conversation.auth import require
 from models.core import User
 from models.worker import Delegation
 

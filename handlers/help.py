@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import messages_th.common as th
-from bot.auth import top_role
+from bot.conversation.auth import top_role
 
 
 def show_help(ctx):

@@ -13,8 +13,8 @@ stateDiagram-v2
 from __future__ import annotations
 
 import messages_th.onboarding as th
-from bot import registry
-from bot.auth import top_role
+from bot.services import membership as registry
+from bot.conversation.auth import top_role
 from handlers.registration import give_consent, start_code
 from messages_th.menu import menu_message
 

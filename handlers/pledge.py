@@ -12,10 +12,10 @@ stateDiagram-v2
 from __future__ import annotations
 
 import messages_th.pledge as th
-from bot import pledges as svc
-from bot.auth import has_role, require
-from bot.deeds_service import DeedError, record_deed
-from bot.media import store_private
+from bot.services import pledges as svc
+from bot.conversation.auth import has_role, require
+from bot.services.deeds import DeedError, record_deed
+from bot.web.media import store_private
 from messages_th.dates import fiscal_year_be, today_bkk
 from messages_th.deeds import problem as deed_problem
 from models.core import Bureau

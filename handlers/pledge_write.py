@@ -19,8 +19,8 @@ stateDiagram-v2
 from __future__ import annotations
 
 import messages_th.pledge as th
-from bot import pledges as svc
-from bot.auth import require
+from bot.services import pledges as svc
+from bot.conversation.auth import require
 from handlers.pledge import bureau_param, item_and_pledge, owner_label
 from messages_th.dates import fiscal_year_be, today_bkk
 from messages_th.virtues import BY_KEY, VIRTUES

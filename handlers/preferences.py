@@ -5,7 +5,7 @@ or `flask --app bot delegate`). Each keyword answers at once; next step: none.
 """
 from __future__ import annotations
 
-from bot.auth import require
+from bot.conversation.auth import require
 from messages_th import reminders as th
 from models.worker import set_setting
 

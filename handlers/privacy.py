@@ -11,7 +11,7 @@ stateDiagram-v2
 ```
 
 Erasure keeps what the plan needs anonymously: the user row (pseudonymous id, no names, status "erased"),
-the deed rows' counts (their personal fields are erased by `bot.deeds_service.erase_user_deeds`) and the
+the deed rows' counts (their personal fields are erased by `bot.services.deeds.erase_user_deeds`) and the
 ledger. Roles, failed-code attempts and the conversation state are deleted; past webhook payloads of the user
 are blanked.
 """
@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 import messages_th.privacy as th
-from bot.auth import roles_of
+from bot.conversation.auth import roles_of
 from messages_th.common import role_th
 from messages_th.dates import thai_datetime
 from messages_th.virtues import VIRTUES
@@ -65,7 +65,7 @@ def erase(ctx):
     """Anonymise the user, drop roles and state, erase deed details; next: a fresh start if they return."""
     u, real_id = ctx.user, ctx.user.line_user_id
     s = ctx.session
-    from bot.deeds_service import erase_user_deeds
+    from bot.services.deeds import erase_user_deeds
     erase_user_deeds(s, u, media_dir=ctx.config.MEDIA_DIR, now=ctx.now)
     s.exec(delete(UserRole).where(UserRole.user_id == u.id))
     s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.user_id == u.id))

@@ -14,8 +14,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 import messages_th.onboarding as th
-from bot import registry
-from bot.auth import require, roles_of
+from bot.services import membership as registry
+from bot.conversation.auth import require, roles_of
 from messages_th.common import role_th
 from models.core import Bureau, UserRole
 

@@ -26,8 +26,8 @@ from datetime import date, timedelta
 
 import messages_th.common as th
 import messages_th.deeds as td
-from bot import deeds_service as svc
-from bot.auth import require
+from bot.services import deeds as svc
+from bot.conversation.auth import require
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
 from messages_th.virtues import VIRTUES, suggest_virtue
 

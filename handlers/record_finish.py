@@ -3,9 +3,10 @@ buttons: fix a field, confirm (record, or save the edit of an existing deed)."""
 from __future__ import annotations
 
 import messages_th.deeds as td
-from bot import deeds_service as svc, deeds_stats as stats
-from bot.auth import require
-from bot.gateway import GatewayError
+from bot.services import deeds as svc
+from bot.services import deed_stats as stats
+from bot.conversation.auth import require
+from bot.line.gateway import GatewayError
 from handlers.record import FLOW, STEP_OF_FIELD, advance, in_flow, prompt_for
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 import messages_th.onboarding as th
-from bot import registry
+from bot.services import membership as registry
 from messages_th.menu import menu_message
 from models.core import Bureau
 from models.onboarding import InviteCode

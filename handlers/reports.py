@@ -19,9 +19,10 @@ stateDiagram-v2
 from __future__ import annotations
 
 import messages_th.reports as th
-from bot import report_forms as forms, rounds as svc
-from bot.auth import has_role, require
-from bot.media import store_private
+from bot.services import report_forms as forms
+from bot.services import rounds as svc
+from bot.conversation.auth import has_role, require
+from bot.web.media import store_private
 from handlers.pledge import bureau_param
 from messages_th.dates import fiscal_year_be, today_bkk
 from models.core import Bureau

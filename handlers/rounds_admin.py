@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import date
 
 import messages_th.rounds as th
-from bot import rounds as svc
-from bot.auth import require
-from bot.postback import encode
+from bot.services import rounds as svc
+from bot.conversation.auth import require
+from bot.conversation.postback import encode
 from messages_th.dates import fiscal_year_be, today_bkk
 
 

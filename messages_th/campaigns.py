@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.postback import encode
+from bot.conversation.postback import encode
 from messages_th.common import keyword_replies, pb, quick_reply, text
 from messages_th.dates import thai_datetime, to_bkk
 from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt

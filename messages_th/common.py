@@ -76,8 +76,8 @@ def postback_action(label: str, data: str, display_text: str | None = None) -> d
 
 
 def pb(label: str, action: str, display_text: str | None = None, **params) -> dict:
-    """Postback action whose data is `bot.postback.encode(action, **params)`."""
-    from bot.postback import encode
+    """Postback action whose data is `bot.conversation.postback.encode(action, **params)`."""
+    from bot.conversation.postback import encode
     return postback_action(label, encode(action, **params), display_text)
 
 

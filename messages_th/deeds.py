@@ -2,13 +2,13 @@
 bureau view are in messages_th/deeds_book.py).
 
 Pure functions of plain values (a deed is a dict: id, virtue, description, deed_date, photos, beneficiaries,
-hours, editable, edited). Postback data comes from `bot.postback.encode` via `common.pb`.
+hours, editable, edited). Postback data comes from `bot.conversation.postback.encode` via `common.pb`.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from bot.postback import encode
+from bot.conversation.postback import encode
 from messages_th import flex as fx
 from messages_th.common import (camera_action, camera_roll_action, clip, date_action, keyword_replies, msg_action,
                                 pb, quick_reply, text)
@@ -150,7 +150,7 @@ def edited(changed: list[str]) -> dict:
 
 
 def problem(code: str, **info) -> dict:
-    """One message per DeedError code from bot.deeds_service."""
+    """One message per DeedError code from bot.services.deeds."""
     says = {
         "duplicate": "ความดีนี้บันทึกไว้แล้วเมื่อสักครู่ (กดซ้ำ) จึงไม่บันทึกซ้ำครับ",
         "daily_limit": f"วันนี้คุณบันทึกความดีครบ {info.get('limit', 20)} รายการแล้ว ซึ่งเป็นจำนวนสูงสุดต่อวัน "

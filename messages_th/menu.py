@@ -52,7 +52,7 @@ def tiles(keys) -> list[dict]:
 
 
 def action_of(key: str) -> dict:
-    """The LINE action of a menu entry: a postback (`bot.postback` data) or typing a keyword."""
+    """The LINE action of a menu entry: a postback (`bot.conversation.postback` data) or typing a keyword."""
     label, _, _, action, _ = ACTIONS[key]
     if action.startswith("text:"):
         return msg_action(label, action[5:])

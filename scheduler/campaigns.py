@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from bot.outbox import enqueue
+from bot.line.outbox import enqueue
 from messages_th import campaigns as th
 from messages_th.dates import today_bkk
 from models.campaigns import Campaign, CampaignResponse
 from models.core import OutboxMessage, User
-from scheduler import audience
+from bot.services import audience
 from scheduler.quiet import not_before
 from scheduler.quota import allow
 
@@ -153,7 +153,7 @@ def check_in(session: Session, camp: Campaign, user: User, now: datetime) -> str
 
 
 def _record_deed(session: Session, camp: Campaign, user: User, now: datetime) -> int | None:
-    from bot.deeds_service import record_deed  # the deeds flow owns deeds and the ledger
+    from bot.services.deeds import record_deed  # the deeds flow owns deeds and the ledger
     deed = record_deed(session, user, camp.virtue, th.deed_text(camp), today_bkk(camp.starts_at),
                        source="campaign", campaign_id=camp.id, now=now, enforce_limits=False)
     return deed.id

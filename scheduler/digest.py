@@ -16,7 +16,7 @@ from models.campaigns import Campaign
 from models.core import Bureau, User
 from models.deeds import Deed
 from models.rounds import Round, RoundReport
-from scheduler import audience
+from bot.services import audience
 
 log = logging.getLogger("scheduler.digest")
 MIN_GROUP = 5  # bureaus with fewer active staff are shown together, never on their own
@@ -69,8 +69,8 @@ def compute(session: Session, now: datetime) -> dict:
 
 
 def round_status(session: Session, now: datetime) -> dict | None:
-    """Per-bureau status of the current round (bot.rounds.status_of's rule, from one GROUP BY)."""
-    from bot.rounds import STATUSES, default_round, status_of
+    """Per-bureau status of the current round (bot.services.rounds.status_of's rule, from one GROUP BY)."""
+    from bot.services.rounds import STATUSES, default_round, status_of
     today = today_bkk(now)
     rnd = default_round(session, today) or session.exec(  # else the last round due: who is late
         select(Round).where(Round.due_date < today).order_by(Round.due_date.desc())).first()
@@ -100,7 +100,7 @@ def upcoming(session: Session, now: datetime, days: int = 30) -> dict:
 
 
 def ledger_head(session: Session) -> tuple[int, str]:
-    from bot.ledger import head
+    from bot.services.ledger import head
     return head(session)
 
 
@@ -113,8 +113,8 @@ def due_now(now: datetime) -> bool:
 
 def run(session: Session, now: datetime, config=None, gateway=None) -> int:
     """Enqueue the committee digest and the coordinators' bureau digests for this week (once per week)."""
-    from bot.media import publish
-    from bot.outbox import enqueue
+    from bot.web.media import publish
+    from bot.line.outbox import enqueue
     from messages_th import digest as th
     from models.core import OutboxMessage
     from models.worker import get_setting

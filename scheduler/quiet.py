@@ -1,7 +1,7 @@
 """Quiet hours: no pushes 20:00–08:00 Bangkok, nor on weekends and holidays (urgent ones only wait for morning).
 
 `next_allowed_time(now, holidays)` is used when a job enqueues: the row's `not_before` is the first moment
-a push may go out; the sender then sends it. Next step: the job passes the result to `bot.outbox.enqueue`.
+a push may go out; the sender then sends it. Next step: the job passes the result to `bot.line.outbox.enqueue`.
 """
 from __future__ import annotations
 

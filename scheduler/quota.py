@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.outbox import enqueue
+from bot.line.outbox import enqueue
 from messages_th.dates import to_bkk
 from models.core import OutboxMessage, User, UserRole
 
@@ -76,7 +76,7 @@ def forecast(session: Session, now: datetime) -> dict:
     from models.campaigns import Campaign
     from models.core import Bureau
     from models.rounds import Round
-    from scheduler import audience
+    from bot.services import audience
     from scheduler.reminders import OFFSETS, submitted_bureaus
 
     today = today_bkk(now)

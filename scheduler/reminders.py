@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot.outbox import enqueue
+from bot.line.outbox import enqueue
 from messages_th.dates import today_bkk
 from messages_th.reminders import deadline_card
 from models.core import Bureau
 from models.rounds import Round, RoundReport
 from models.worker import get_setting
-from scheduler import audience
+from bot.services import audience
 from scheduler.quiet import not_before
 from scheduler.quota import allow
 

@@ -10,8 +10,8 @@ import signal
 import threading
 
 from bot.config import Config
-from bot.gateway import LineGateway
-from bot.outbox import send_due
+from bot.line.gateway import LineGateway
+from bot.line.outbox import send_due
 from models.db import make_engine
 
 log = logging.getLogger("scheduler")

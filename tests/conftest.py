@@ -13,10 +13,10 @@ from sqlmodel import SQLModel
 import models
 from bot import create_app
 from bot.config import Config
-from bot.sandbox import events as ev
-from bot.sandbox.app import create_sandbox_app
-from bot.sandbox.server import run_in_thread
-from bot.sandbox.state import SandboxState
+from bot.dev.sandbox import events as ev
+from bot.dev.sandbox.app import create_sandbox_app
+from bot.dev.sandbox.server import run_in_thread
+from bot.dev.sandbox.state import SandboxState
 from models.db import make_engine, session_scope
 
 SECRET = "test-channel-secret"
@@ -148,7 +148,7 @@ def send(client, bot, line, clock):
 
 def postbacks(msg) -> list[tuple[str, dict]]:
     """Every postback button in a message (Flex buttons and quick replies), decoded, in order."""
-    from bot.postback import decode
+    from bot.conversation.postback import decode
     out = []
 
     def walk(node):

@@ -29,9 +29,9 @@ class Stack:
         import models
         from bot import create_app
         from bot.config import Config
-        from bot.sandbox.app import create_sandbox_app
-        from bot.sandbox.server import run_in_thread
-        from bot.sandbox.state import SandboxState
+        from bot.dev.sandbox.app import create_sandbox_app
+        from bot.dev.sandbox.server import run_in_thread
+        from bot.dev.sandbox.state import SandboxState
         from models.db import make_engine
 
         db_url = f"sqlite:///{tmp / 'sim.sqlite3'}"

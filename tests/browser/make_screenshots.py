@@ -15,7 +15,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, Stack  # noqa: E402
 
-from bot.demo.seed import fake_line_id  # noqa: E402
+from bot.dev.demo.seed import fake_line_id  # noqa: E402
 
 
 def settle(page, seconds: float = 1.6) -> None:

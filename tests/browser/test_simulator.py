@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.demo.seed import fake_line_id
+from bot.dev.demo.seed import fake_line_id
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -131,7 +131,7 @@ def test_phone_viewport_one_screen_at_a_time(page_at):
 
 
 def _fy_deeds(stack, key: str) -> int:
-    from bot.deeds_stats import fy_count
+    from bot.services.deed_stats import fy_count
     from models.core import User, utcnow
     from models.db import session_scope
     from sqlmodel import select
@@ -167,7 +167,7 @@ def test_log_a_deed_with_quick_replies_and_see_it_counted(page_at, stack):
 
 
 def test_pushes_from_the_worker_appear_without_reload(page_at, stack):
-    from bot.outbox import enqueue, send_due
+    from bot.line.outbox import enqueue, send_due
     from models.db import session_scope
 
     state = stack.app.extensions["bot"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.postback import encode
-from bot.richmenu import deploy
+from bot.conversation.postback import encode
+from bot.line.richmenu import deploy
 from models.core import OutboxMessage, User, UserRole, utcnow
 from models.onboarding import InviteCode
 from tests.conftest import texts_to

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.postback import encode
+from bot.conversation.postback import encode
 from models.campaigns import Campaign, CampaignResponse
 from models.deeds import Deed
 from scheduler import campaigns as jobs

@@ -1,7 +1,7 @@
 """The digest on demand for the committee, mute/unmute keywords, and a coordinator's bureau-digest opt-out."""
 from __future__ import annotations
 
-from bot.postback import encode
+from bot.conversation.postback import encode
 from models.core import User
 from models.worker import get_setting
 from sqlmodel import select

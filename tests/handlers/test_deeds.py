@@ -6,9 +6,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from bot import deeds_service as svc, deeds_stats as stats
-from bot import ledger
-from bot.postback import encode
+from bot.services import deeds as svc
+
+from bot.services import deed_stats as stats
+from bot.services import ledger
+from bot.conversation.postback import encode
 from models.core import User
 from models.deeds import Deed, DeedHistory, LedgerEntry
 from tests.conftest import postbacks, texts_to
@@ -162,7 +164,7 @@ def test_edit_replaces_photos_and_date(people, send, line, db):
     import io
 
     from PIL import Image
-    from bot.sandbox import events as ev
+    from bot.dev.sandbox import events as ev
     me = people[0]
     [deed_id] = add(db, me)
     buf = io.BytesIO()

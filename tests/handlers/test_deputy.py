@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import outbox
-from bot.postback import encode
+from bot.line import outbox
+from bot.conversation.postback import encode
 from models.core import User
-from scheduler.audience import reminder_targets
+from bot.services.audience import reminder_targets
 from tests.conftest import postbacks, texts_to
 from tests.factories import make_bureau, make_user
 

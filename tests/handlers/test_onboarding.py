@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
-from bot import registry
-from bot.postback import encode
-from bot.richmenu import deploy
+from bot.services import membership as registry
+from bot.conversation.postback import encode
+from bot.line.richmenu import deploy
 from models.core import User, utcnow
 from models.onboarding import InviteCode, RegistrationAttempt
 from tests.conftest import texts_to

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot import registry
-from bot.postback import encode
-from bot.richmenu import deploy
+from bot.services import membership as registry
+from bot.conversation.postback import encode
+from bot.line.richmenu import deploy
 from models.core import User, UserRole, utcnow
 from tests.conftest import texts_to
 from tests.factories import make_bureau, make_user

@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 
 from sqlmodel import select
 
-from bot import pledges
-from bot.postback import encode
-from bot.sandbox import events as ev
+from bot.services import pledges
+from bot.conversation.postback import encode
+from bot.dev.sandbox import events as ev
 from models.deeds import Deed, LedgerEntry
 from models.rounds import PledgeItem
 from tests.conftest import postbacks, texts_to
-from tests.test_rounds_support import JAN, PNG, seed
+from tests.bot.services.test_rounds_support import JAN, PNG, seed
 
 
 def _write_item(send, user, bureau_id, problem="ประชุมไม่ตรงเวลา", target="ร้อยละ 80 ของบุคลากรเข้าร่วม"):

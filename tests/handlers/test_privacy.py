@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from bot.deeds_service import record_deed
-from bot.postback import encode
-from bot.richmenu import deploy
+from bot.services.deeds import record_deed
+from bot.conversation.postback import encode
+from bot.line.richmenu import deploy
 from models.core import ConversationState, InboxEvent, User, UserRole
 from models.deeds import Deed, LedgerEntry
 from models.onboarding import RegistrationAttempt

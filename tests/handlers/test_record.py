@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from bot import create_app, ledger
-from bot.postback import decode, encode
-from bot.sandbox import events as ev
+from bot import create_app
+
+from bot.services import ledger
+from bot.conversation.postback import decode, encode
+from bot.dev.sandbox import events as ev
 from models.core import ConversationState
 from models.deeds import Deed, LedgerEntry
 from tests.conftest import post_signed, texts_to
@@ -252,7 +254,7 @@ def test_confirm_twice_and_same_text_again_store_one_deed(uid, send, line, db, c
 
 
 def test_twenty_first_deed_of_the_day_is_refused(uid, send, line, db):
-    from bot.deeds_service import record_deed
+    from bot.services.deeds import record_deed
     from models.core import User
     with db() as s:
         user = s.scalars(select(User).where(User.line_user_id == uid)).one()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from bot.postback import encode
+from bot.conversation.postback import encode
 from models.rounds import Round
 from tests.conftest import texts_to
 

@@ -6,14 +6,14 @@ from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
-from bot import rounds as svc
-from bot.deeds_service import record_deed
-from bot.postback import encode
-from bot.sandbox import events as ev
+from bot.services import rounds as svc
+from bot.services.deeds import record_deed
+from bot.conversation.postback import encode
+from bot.dev.sandbox import events as ev
 from models.core import User
 from models.rounds import RoundReport
 from tests.conftest import texts_to
-from tests.test_rounds_support import FY, JAN, PNG, seed
+from tests.bot.services.test_rounds_support import FY, JAN, PNG, seed
 
 R6 = f"{FY}-6m"
 
@@ -151,7 +151,7 @@ def test_bureau_without_items_reports_on_the_organizations_and_a_lost_photo_is_a
     clock.set(JAN)
     w = seed(db, items=1)
     with db() as s:
-        from bot import pledges
+        from bot.services import pledges
         org = pledges.add_item(s, FY, None, problem="ใช้พลังงานสิ้นเปลือง", good_deed="ประหยัดไฟ",
                                virtue="sufficiency", indicator="ค่าไฟฟ้า", target="ลดลงร้อยละ 5").id
     send("postback", w.coord2, encode("report.round", r=R6, b=w.b2))
@@ -171,7 +171,7 @@ def test_moral_org_round_asks_the_nine_criteria_and_exports_them(send, line, db,
 
     from openpyxl import load_workbook
 
-    from bot.export import ITEM_HEADER_ROW
+    from bot.services.export import ITEM_HEADER_ROW
     from messages_th.reports import EXPORT_CRITERIA_HEADERS
     from messages_th.rounds import MORAL_ORG_CRITERIA
     clock.set(JAN)

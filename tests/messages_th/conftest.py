@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.errors import ApiError
-from bot.sandbox.validate import check as validate_request
+from bot.dev.sandbox.errors import ApiError
+from bot.dev.sandbox.validate import check as validate_request
 
 TO = "U" + "0" * 32
 

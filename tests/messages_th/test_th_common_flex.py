@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.postback import decode
+from bot.conversation.postback import decode
 from messages_th import common as C
 from messages_th import flex as F
 

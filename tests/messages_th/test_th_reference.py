@@ -1,7 +1,7 @@
 import json
 from datetime import date
 
-from bot.postback import decode
+from bot.conversation.postback import decode
 from messages_th import reference as R
 from messages_th.reference_data import CODE_ITEMS, MORAL_ORG_CRITERIA, STRONG_LETTERS
 

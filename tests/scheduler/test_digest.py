@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.ledger import head
+from bot.services.ledger import head
 from messages_th.digest import preview_text
 from models.campaigns import Campaign
 from models.core import utcnow
@@ -75,7 +75,7 @@ def test_preview_text_has_the_same_numbers(db, data):
 
 
 def test_past_the_due_date_unsent_is_overdue_as_in_the_status_view(db, data):
-    from bot import rounds as svc
+    from bot.services import rounds as svc
     now = bkk(2027, 4, 5, 9, 0)
     with db() as s:
         d = digest.compute(s, now)

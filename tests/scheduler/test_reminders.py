@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.postback import decode
+from bot.conversation.postback import decode
 from models.rounds import RoundReport
 from models.worker import Delegation, Holiday, set_setting
 from scheduler import reminders

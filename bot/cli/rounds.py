@@ -1,0 +1,158 @@
+"""CLI for rounds, pledges and round exports:
+
+    flask --app bot rounds list [--fy 2570]
+    flask --app bot rounds set-due 2570-6m 2027-03-25
+    flask --app bot rounds add 2570 extra --title ... --start 2026-10-01 --end 2027-03-31 --due 2027-03-20
+    flask --app bot fy-open 2571
+    flask --app bot pledge load file.csv --fy 2570
+    flask --app bot pledge unlock <bureau_code|org> --fy 2570
+    flask --app bot export-round 2570-6m --out report.xlsx
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlmodel import select
+
+from models.core import Bureau
+from models.db import session_scope
+
+
+def _session(readonly: bool = False):
+    return session_scope(current_app.extensions["bot"].engine, readonly=readonly)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD") from exc
+
+
+def _fy_default() -> int:
+    from messages_th.dates import fiscal_year_be
+    from models.core import utcnow
+    return fiscal_year_be(utcnow())
+
+
+@click.group("rounds", cls=AppGroup)
+def rounds_cli():
+    """Reporting rounds of a fiscal year (พ.ศ.)."""
+
+
+@rounds_cli.command("list")
+@click.option("--fy", type=int, default=None, help="fiscal year (พ.ศ.), default: all")
+def rounds_list(fy):
+    """List rounds with periods and due dates."""
+    from messages_th.dates import thai_date
+    from models.rounds import Round
+    with _session(readonly=True) as s:
+        q = select(Round).order_by(Round.fy, Round.due_date, Round.id)
+        for r in s.exec(q.where(Round.fy == fy) if fy else q):
+            click.echo(f"{r.code:20} {r.period_start} .. {r.period_end}  due {r.due_date} "
+                       f"({thai_date(r.due_date)})  {r.title}")
+
+
+@rounds_cli.command("set-due")
+@click.argument("code")
+@click.argument("due")
+def rounds_set_due(code, due):
+    """Change a round's due date (ends 23:59 Asia/Bangkok)."""
+    from bot.services.rounds import set_due
+    with _session() as s:
+        try:
+            r = set_due(s, code, _day(due))
+        except LookupError:
+            raise click.ClickException(f"no round {code}")
+        click.echo(f"{r.code} due {r.due_date}")
+
+
+@rounds_cli.command("add")
+@click.argument("fy", type=int)
+@click.argument("key")
+@click.option("--title", required=True)
+@click.option("--start", required=True)
+@click.option("--end", required=True)
+@click.option("--due", required=True)
+def rounds_add(fy, key, title, start, end, due):
+    """Add a round `<fy>-<key>`."""
+    from bot.services.rounds import add_round
+    with _session() as s:
+        try:
+            r = add_round(s, fy, key, title, _day(start), _day(end), _day(due))
+        except ValueError as exc:
+            raise click.ClickException(str(exc))
+        click.echo(f"added {r.code}")
+
+
+@click.command("fy-open")
+@with_appcontext
+@click.argument("fy", type=int)
+def fy_open(fy):
+    """Create a fiscal year's rounds from the plan's pattern (existing rounds are kept)."""
+    from bot.services.rounds import open_fy
+    with _session() as s:
+        for r in open_fy(s, fy):
+            click.echo(f"{r.code:20} due {r.due_date}")
+
+
+@click.group("pledge", cls=AppGroup)
+def pledge_cli():
+    """Pledges "ปัญหาที่อยากแก้ / ความดีที่อยากทำ"."""
+
+
+@pledge_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--fy", type=int, default=None)
+def pledge_load(path, fy):
+    """Add items from a CSV: bureau_code,problem,good_deed,virtue,indicator,target (empty code = organization)."""
+    from bot.services.pledges import load_csv
+    with open(path, encoding="utf-8") as f:
+        content = f.read()
+    with _session() as s:
+        try:
+            n = load_csv(s, content, fy or _fy_default())
+        except ValueError as exc:
+            raise click.ClickException(str(exc))
+    click.echo(f"loaded {n} items")
+
+
+@pledge_cli.command("unlock")
+@click.argument("bureau")
+@click.option("--fy", type=int, default=None)
+def pledge_unlock(bureau, fy):
+    """Let a bureau's coordinator edit its pledge after the lock date (`org` = the organization's)."""
+    from bot.services.pledges import unlock
+    with _session() as s:
+        bureau_id = None
+        if bureau != "org":
+            b = s.exec(select(Bureau).where(Bureau.code == bureau)).first()
+            if b is None:
+                raise click.ClickException(f"no bureau {bureau}")
+            bureau_id = b.id
+        unlock(s, fy or _fy_default(), bureau_id)
+    click.echo(f"pledge of {bureau} unlocked")
+
+
+@click.command("export-round")
+@with_appcontext
+@click.argument("code")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def export_round_cmd(code, out):
+    """Write a round's reports to an XLSX (one sheet per bureau plus a summary)."""
+    from bot.services.export import export_round
+    with _session(readonly=True) as s:
+        try:
+            wb = export_round(s, code)
+        except LookupError:
+            raise click.ClickException(f"no round {code}")
+    wb.save(out)
+    click.echo(f"wrote {out}")
+
+
+def register(app) -> None:
+    for cmd in (rounds_cli, fy_open, pledge_cli, export_round_cmd):
+        app.cli.add_command(cmd)

@@ -1,0 +1,1 @@
+"""The small framework flows program against: router, context, postback codec, auth, flow helpers."""

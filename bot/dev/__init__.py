@@ -1,0 +1,1 @@
+"""Development only (sandbox LINE platform, chat simulator, demo): never on a production code path."""

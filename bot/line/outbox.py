@@ -1,0 +1,126 @@
+"""The outbox: every push or multicast is a row first, then a sender claims due rows and sends them.
+
+Keys make enqueueing idempotent (a job that runs twice adds nothing). The retry key is stored with the row
+and reused on every attempt, so a send that reached LINE before we crashed comes back as 409 = already sent.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from bot.line.gateway import MULTICAST_MAX, GatewayError
+from models.core import OutboxMessage, utcnow
+from models.db import session_scope
+from models.sql import insert_ignore
+
+log = logging.getLogger("bot.line.outbox")
+STALE_CLAIM = timedelta(minutes=2)   # a sender killed mid-send leaves rows 'sending'; others take them back
+RETRY_WINDOW = timedelta(hours=23)   # LINE remembers a retry key 24 h; past that a retry could duplicate
+MAX_ATTEMPTS = 12
+
+
+def chunk_keys(key: str, n: int) -> list[str]:
+    return [key if i == 0 else f"{key}#{i}" for i in range(n)]
+
+
+def _rows(key: str, to: list[str] | str, messages: list[dict], not_before: datetime | None, urgent: bool,
+          category: str) -> list[dict]:
+    recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))  # no one twice
+    if not recipients or not messages:
+        return []
+    if len(messages) > 5:
+        raise ValueError("LINE takes at most 5 messages per call")
+    chunks = [recipients[i:i + MULTICAST_MAX] for i in range(0, len(recipients), MULTICAST_MAX)]
+    now = utcnow()
+    return [dict(key=k, recipients=c, recipient_count=len(c), messages=messages, category=category,
+                 urgent=urgent, next_attempt_at=not_before or now, retry_key=str(uuid.uuid4()),
+                 created_at=now, status="pending", attempts=0)
+            for k, c in zip(chunk_keys(key, len(chunks)), chunks)]
+
+
+def enqueue(session: Session, key: str, to: list[str] | str, messages: list[dict], *,
+            not_before: datetime | None = None, urgent: bool = False, category: str = "push") -> int:
+    """Insert one row per ≤500 recipients; rows whose key exists are left alone. Returns rows added."""
+    return enqueue_many(session.connection(), [(key, to, messages)], not_before=not_before, urgent=urgent,
+                        category=category)
+
+
+def enqueue_many(conn: Connection, items: list[tuple[str, list[str] | str, list[dict]]], *,
+                 not_before: datetime | None = None, urgent: bool = False, category: str = "push") -> int:
+    """`enqueue` for several (key, to, messages) on a bare connection. Returns rows added."""
+    rows = [r for key, to, messages in items for r in _rows(key, to, messages, not_before, urgent, category)]
+    # RETURNING counts the rows really added on both databases (rowcount is -1 on some drivers).
+    return len(insert_ignore(conn, OutboxMessage.__table__, rows, "key", returning=("id",)))
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    base = min(5 * 2 ** max(attempts - 1, 0), 3600)
+    return timedelta(seconds=max(base, retry_after or 0))
+
+
+def claim_due(engine, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Mark up to `limit` due rows as ours. SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE SKIP LOCKED."""
+    with session_scope(engine, immediate=True) as s:
+        q = (select(OutboxMessage)
+             .where(or_(
+                 (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+                 (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
+             .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id).limit(limit))
+        if engine.dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        rows = list(s.scalars(q))
+        for row in rows:
+            row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
+        return rows
+
+
+def _deliver(gateway, row: OutboxMessage):
+    if len(row.recipients) == 1 and row.category != "multicast":
+        return gateway.push(row.recipients[0], row.messages, row.retry_key)
+    return gateway.multicast(row.recipients, row.messages, row.retry_key)
+
+
+def send_due(engine, gateway, now: datetime | None = None, limit: int = 50) -> dict:
+    """Send what is due once; returns counts by outcome. Safe to run in several processes at once."""
+    now = now or utcnow()
+    stats = {"sent": 0, "retry": 0, "dead": 0}
+    for row in claim_due(engine, now, limit):
+        update: dict = {}
+        try:
+            sent = _deliver(gateway, row)
+            update = dict(status="sent", sent_at=utcnow(), request_id=sent.request_id, last_error=None)
+        except GatewayError as err:
+            if err.kind == "conflict":  # LINE already accepted this retry key: it was sent
+                update = dict(status="sent", sent_at=utcnow(), request_id=err.accepted_request_id,
+                              last_error="409: already accepted")
+            elif err.kind == "retry" and row.attempts < MAX_ATTEMPTS and now - row.created_at < RETRY_WINDOW:
+                update = dict(status="pending", next_attempt_at=now + backoff(row.attempts, err.retry_after),
+                              last_error=f"{err.status}: {err.message}")
+            else:
+                update = dict(status="dead", last_error=f"{err.status}: {err.message}")
+        with session_scope(engine) as s:
+            fresh = s.get(OutboxMessage, row.id)
+            for k, v in update.items():
+                setattr(fresh, k, v)
+        outcome = "sent" if update["status"] == "sent" else "retry" if update["status"] == "pending" else "dead"
+        stats[outcome] += 1
+        log.info("outbox %s key=%s recipients=%d attempt=%d %s", outcome, row.key, row.recipient_count,
+                 row.attempts, update.get("last_error") or "")
+    return stats
+
+
+def drain(engine, gateway, now: datetime | None = None, max_rounds: int = 1000) -> dict:
+    """Send until nothing is due right now (used by the worker loop and tests)."""
+    total = {"sent": 0, "retry": 0, "dead": 0}
+    for _ in range(max_rounds):
+        stats = send_due(engine, gateway, now=now)
+        for k in total:
+            total[k] += stats[k]
+        if not any(stats.values()):
+            break
+    return total

@@ -1,0 +1,47 @@
+"""Side effects a handler asks for, run by the dispatcher after its transaction commits.
+
+Handlers never call LINE; when a flow needs LINE to do something besides answering (link a user's rich
+menu after registration or a role change), it calls `ctx.after_commit(kind, **args)`. A failure is logged and
+left for the reconciling command (`flask --app bot richmenu-deploy` relinks everyone).
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.line.gateway import GatewayError
+
+log = logging.getLogger("bot.pipeline.effects")
+
+
+def _link_menu(gateway, user_id: str, rich_menu_id: str | None) -> None:
+    if rich_menu_id:
+        gateway.link_rich_menu(user_id, rich_menu_id)
+    else:
+        gateway.unlink_rich_menu(user_id)
+
+
+def _save_profile(gateway, user_id: str, engine) -> None:
+    """After consent: store the LINE display name (it prefills the registration name step)."""
+    from sqlmodel import select
+
+    from models.core import User
+    from models.db import session_scope
+    name = (gateway.get_profile(user_id) or {}).get("displayName")
+    try:
+        with session_scope(engine) as s:
+            user = s.exec(select(User).where(User.line_user_id == user_id)).first()
+            if name and user is not None and user.status not in ("refused", "erased"):
+                user.display_name = name[:200]
+    except Exception as exc:  # noqa: BLE001 - a nicety; the user can type their name
+        log.warning("saving the profile of %s failed: %s", user_id, exc)
+
+
+KINDS = {"link_menu": _link_menu, "save_profile": _save_profile}
+
+
+def run(gateway, effects: list[tuple[str, dict]]) -> None:
+    for kind, args in effects:
+        try:
+            KINDS[kind](gateway, **args)
+        except (GatewayError, KeyError, TypeError) as exc:
+            log.warning("effect %s failed: %s", kind, exc)

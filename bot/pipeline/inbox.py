@@ -1,0 +1,194 @@
+"""The inbox: store webhook events before the 200, then handle each exactly once, off the request thread.
+
+Claim and handling share one transaction, so a process killed while handling leaves the event `pending` and
+`recover()` handles it later; the decided reply is stored with the event (`handled`) before it is sent, so a
+crash after handling re-sends the reply as a push, never re-handles.
+
+Under load, events of different users are handled in batches: one transaction claims, handles and stores the
+replies of up to MAX_BATCH events, and one statement marks them sent (bot/delivery.py). Per event, that saves
+two transactions and five statements, which were most of the CPU per webhook event (BENCHMARKS.md "Webhook").
+If any handler of a batch fails, the batch is rolled back and each event is handled on its own, so a bug in one
+flow costs the others nothing but a second try. Which events form a batch is bot/dispatcher.py's business.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select, update
+
+from bot.pipeline import replies as delivery
+from bot.conversation.context import Ctx
+from bot.pipeline.effects import run as run_effects
+from models.core import ConversationState, InboxEvent, User, utcnow
+from models.autocommit import insert_ignore_returning
+from models.db import session_scope
+from models.sql import insert_ignore
+
+log = logging.getLogger("bot.inbox")
+RECOVER_AFTER = timedelta(seconds=30)  # older than this and still not done: its thread is gone
+MAX_BATCH = 32  # measured against 16: about 10% more answers per second under load (BENCHMARKS.md "Webhook")
+_INBOX = InboxEvent.__table__
+# Built once: building a statement costs about as much as running it (SQLAlchemy caches the compiled form,
+# not the construction).
+# The claim writes nothing: the pending rows are read (and on PostgreSQL locked; rows another process is
+# handling right now are skipped, not waited for), and written once, with the reply, at the end of the same
+# transaction. A claim that wrote the status first made every event's row three versions instead of two.
+_PENDING = select(_INBOX.c.id, _INBOX.c.payload).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)),
+                                                      _INBOX.c.status == "pending")
+_PENDING_LOCKED = _PENDING.with_for_update(skip_locked=True)
+_USERS = select(User).where(User.line_user_id.in_(bindparam("uids", expanding=True)))
+_STATES = select(ConversationState).where(ConversationState.line_user_id.in_(bindparam("uids", expanding=True)))
+# PostgreSQL: one handler per user at a time, across processes; one lock order for every process.
+_STATES_LOCKED = _STATES.order_by(ConversationState.line_user_id).with_for_update()
+_AT = bindparam("b_at", type_=_INBOX.c.handled_at.type)
+_STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"), _INBOX.c.status == "pending")
+                .values(status="handled", attempts=_INBOX.c.attempts + 1, claimed_at=_AT, handled_at=_AT,
+                        reply=bindparam("b_reply", type_=_INBOX.c.reply.type)))
+
+
+def photo_id(event: dict) -> str | None:
+    """The message id of an image event whose content LINE holds (what a handler may download)."""
+    msg = event.get("message") or {}
+    if event.get("type") == "message" and msg.get("type") == "image" and isinstance(msg.get("id"), str) \
+            and (msg.get("contentProvider") or {}).get("type", "line") == "line":
+        return msg["id"]
+    return None
+
+
+def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str | None]]:
+    """Insert events (already-known ids are ignored); returns (inbox id, LINE user id, photo message id) of
+    the new pending rows."""
+    if not events:
+        return []
+    now = utcnow()
+    rows = []
+    for ev in events:
+        standby = ev.get("mode") == "standby"
+        rows.append(dict(webhook_event_id=ev["webhookEventId"], event_type=str(ev.get("type", "?"))[:40],
+                         line_user_id=(ev.get("source") or {}).get("userId"), payload=json.dumps(ev, ensure_ascii=False),
+                         status="ignored" if standby else "pending", attempts=0, received_at=now))
+    # One statement, in autocommit: rows already there (redeliveries) return nothing.
+    added = dict((wid, i) for i, wid in
+                 insert_ignore_returning(engine, _INBOX, rows, "webhook_event_id", ("id", "webhook_event_id")))
+    # In the callback's order (RETURNING promises none): one user's events must reach the dispatcher in order.
+    return [(added.pop(r["webhook_event_id"]), r["line_user_id"], photo_id(ev)) for r, ev in zip(rows, events)
+            if r["status"] == "pending" and r["webhook_event_id"] in added]
+
+
+class Inbox:
+    """Handles stored events: claim, route, store the reply, deliver it."""
+
+    def __init__(self, engine, router, config, gateway, clock=utcnow, senders=None, sender_count: int = 1):
+        self.engine, self.router, self.config, self.gateway, self.clock = engine, router, config, gateway, clock
+        self.senders = senders  # a thread pool for the reply calls of a batch (None: one after the other) ...
+        self.sender_count = sender_count if senders is not None else 1  # ... of this many threads
+        self.round_trip = delivery.RoundTrip()  # ... and whether LINE is slow enough to use it
+
+    def handle(self, inbox_ids: list[int], content: dict | None = None) -> None:
+        """Handle these events (of different users, or one user's in order) in one transaction, then deliver
+        the replies. content: photos downloaded beforehand, by message id (the dispatcher drops them after)."""
+        delivery.deliver_replies(self, self._decide(inbox_ids, content if content is not None else {}))
+
+    def _fetcher(self, content: dict):
+        if self.gateway is None:
+            return None
+
+        def fetch(message_id: str) -> tuple[bytes, str]:
+            got = content.get(message_id)  # kept until the batch is done: a retried batch needs it again
+            if got is None:
+                return self.gateway.get_content(message_id)  # not downloaded beforehand (recovery)
+            if isinstance(got, Exception):
+                raise got
+            return got
+        return fetch
+
+    def _decide(self, inbox_ids: list[int], content: dict) -> list[tuple[int, dict, list[dict]]]:
+        now = self.clock()
+        try:
+            with session_scope(self.engine, immediate=True) as s:
+                done = self._handle_in(s, inbox_ids, now, self._fetcher(content))
+        except Exception as exc:  # noqa: BLE001 - a handler bug gets an apology, not silence
+            if len(inbox_ids) > 1:
+                log.warning("batch of %d failed (%s); handling each on its own", len(inbox_ids), exc)
+                return [item for iid in inbox_ids for item in self._decide([iid], content)]
+            log.exception("handler failed for inbox %s", inbox_ids[0])
+            messages = self._fail(inbox_ids[0], exc)
+            if messages is None:
+                return []
+            done = [(inbox_ids[0], json.loads(self._payload(inbox_ids[0])), messages, [])]
+        if self.gateway is not None:
+            for _iid, _event, _messages, effects in done:
+                if effects:
+                    run_effects(self.gateway, effects)
+        return [(iid, event, messages) for iid, event, messages, _ in done]
+
+    def _handle_in(self, s, inbox_ids: list[int], now: datetime, fetch) -> list[tuple]:
+        conn = s.connection()
+        # Table-level statements (not ORM ones, no ORM load of the rows): same SQL, about half the CPU.
+        pending = _PENDING_LOCKED if conn.dialect.name == "postgresql" else _PENDING  # SQLite: BEGIN IMMEDIATE
+        claimed = dict(conn.execute(pending, {"ids": inbox_ids}).all())
+        if not claimed:
+            return []  # someone else has them, or they are done
+        events = [(iid, json.loads(claimed[iid])) for iid in inbox_ids if iid in claimed]
+        users, states = self._actors(s, {(e.get("source") or {}).get("userId") for _, e in events} - {None}, now)
+        out = []
+        for iid, event in events:
+            uid = (event.get("source") or {}).get("userId")
+            ctx = Ctx(session=s, event=event, user=users.get(uid), state=states.get(uid), now=now,
+                      config=self.config, fetch_content=fetch)
+            out.append((iid, event, self.router.dispatch(ctx), ctx.effects))
+        s.flush()  # the handlers' ORM changes first: the replies below go straight to the connection
+        conn.execute(_STORE_REPLY, [dict(b_id=iid, b_reply=messages, b_at=now) for iid, _, messages, _ in out])
+        return out
+
+    def _actors(self, s, uids: set[str], now: datetime) -> tuple[dict, dict]:
+        """Users and conversation states by LINE id, created on first contact."""
+        if not uids:
+            return {}, {}
+        uids = sorted(uids)
+        conn = s.connection()
+        insert_ignore(conn, User.__table__, [dict(line_user_id=u, status="new", following=True, mute_reminders=False,
+                                                  created_at=now, updated_at=now) for u in uids], "line_user_id")
+        insert_ignore(conn, ConversationState.__table__, [dict(line_user_id=u, draft={}, updated_at=now) for u in uids],
+                      "line_user_id")
+        users = {u.line_user_id: u for u in s.scalars(_USERS, {"uids": uids})}
+        states = s.scalars(_STATES_LOCKED if s.bind.dialect.name == "postgresql" else _STATES, {"uids": uids})
+        return users, {st.line_user_id: st for st in states}
+
+    def _fail(self, inbox_id: int, exc: Exception) -> list[dict] | None:
+        import messages_th.common as th
+        with session_scope(self.engine, immediate=True) as s:
+            row = s.get(InboxEvent, inbox_id)
+            if row is None or row.status not in ("pending", "handled"):
+                return None
+            row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+            row.reply = [th.server_busy()]
+            return row.reply
+
+    def _payload(self, inbox_id: int) -> str:
+        with session_scope(self.engine) as s:
+            return s.get(InboxEvent, inbox_id).payload
+
+    # -- after a crash ---------------------------------------------------------------------------
+    def recover(self, now: datetime | None = None, skip: frozenset | set = frozenset()) -> int:
+        """Handle events stored but never handled, and send replies decided but never sent. `skip`: ids this
+        process still has queued (they are late, not lost; taking them here would break per-user order)."""
+        now = now or self.clock()
+        cutoff = now - RECOVER_AFTER
+        with session_scope(self.engine, readonly=True) as s:
+            pending = [i for i in s.scalars(select(InboxEvent.id).where(
+                InboxEvent.status == "pending", InboxEvent.received_at < cutoff).order_by(InboxEvent.id))
+                if i not in skip]
+            handled = [r for r in s.execute(select(InboxEvent.id, InboxEvent.payload, InboxEvent.reply).where(
+                InboxEvent.status == "handled", InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()
+                if r.id not in skip]
+        if handled:
+            delivery.deliver_replies(self, [(r.id, json.loads(r.payload), r.reply or []) for r in handled],
+                                     force_push=True)
+        for i in range(0, len(pending), MAX_BATCH):
+            self.handle(pending[i:i + MAX_BATCH])  # in id order: one user's events stay in order
+        if pending or handled:
+            log.info("recovered %d unhandled events and %d unsent replies", len(pending), len(handled))
+        return len(pending) + len(handled)

@@ -1,0 +1,199 @@
+"""Good deeds as plain functions other flows call: record, edit, delete, PDPA erase, photo intake.
+
+Every change writes the deed row, a DeedHistory row (for changes after creation) and a ledger entry in the
+caller's transaction. Errors are `DeedError(code)`; handlers turn the code into a Thai message.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, cast, func, select
+from sqlmodel import Session
+
+from bot.services import ledger
+from bot.web.media import delete_private, store_private
+from messages_th.dates import fiscal_year_be, fiscal_year_bounds, start_of_day_bkk, today_bkk
+from models.core import User
+from models.deeds import VIRTUES, Deed, DeedHistory
+
+MAX_DESCRIPTION = 1000
+DAILY_LIMIT = 20
+DOUBLE_TAP = timedelta(seconds=60)
+EDIT_WINDOW = timedelta(days=7)
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+EDITABLE = ("virtue", "description", "deed_date", "photos", "beneficiaries", "hours")
+
+
+class DeedError(Exception):
+    """`code`: bad_virtue empty too_long future before_fy daily_limit duplicate not_found not_yours deleted
+    locked not_image too_large; `info` carries what the message needs (limit, length, deed...)."""
+
+    def __init__(self, code: str, **info):
+        super().__init__(code)
+        self.code, self.info = code, info
+
+
+def check_description(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DeedError("empty")
+    if len(text) > MAX_DESCRIPTION:
+        raise DeedError("too_long", limit=MAX_DESCRIPTION, length=len(text))
+    return text
+
+
+def check_date(deed_date: date, now: datetime) -> date:
+    """Not in the future (Bangkok) and not before the current fiscal year's 1 October."""
+    today = today_bkk(now)
+    fy_start = fiscal_year_bounds(fiscal_year_be(today))[0]
+    if deed_date > today:
+        raise DeedError("future", today=today)
+    if deed_date < fy_start:
+        raise DeedError("before_fy", fy_start=fy_start, fy=fiscal_year_be(today))
+    return deed_date
+
+
+def deeds_today(session: Session, user: User, now: datetime) -> int:
+    start = start_of_day_bkk(today_bkk(now))
+    return session.scalar(select(func.count()).select_from(Deed)
+                          .where(Deed.user_id == user.id, Deed.created_at >= start)) or 0
+
+
+def check_daily_limit(session: Session, user: User, now: datetime) -> None:
+    if deeds_today(session, user, now) >= DAILY_LIMIT:
+        raise DeedError("daily_limit", limit=DAILY_LIMIT)
+
+
+def _photo_list(photos) -> list[dict]:
+    return [dict(p) if isinstance(p, dict) else {"path": p[0], "sha256": p[1]} for p in photos]
+
+
+def record_deed(session: Session, user: User, virtue: str, description: str, deed_date: date, *,
+                source: str = "chat", photos=(), beneficiaries: int | None = None, hours: float | None = None,
+                pledge_item_id: int | None = None, campaign_id: int | None = None, now: datetime,
+                enforce_limits: bool = True) -> Deed:
+    """Store a deed and its `create` ledger entry; DeedError on bad input, the daily limit or a double tap."""
+    if virtue not in VIRTUES:
+        raise DeedError("bad_virtue")
+    description = check_description(description)
+    check_date(deed_date, now)
+    if enforce_limits:
+        twin = session.scalars(select(Deed).where(
+            Deed.user_id == user.id, Deed.description == description, Deed.deleted_at.is_(None),
+            Deed.created_at >= now - DOUBLE_TAP).limit(1)).first()
+        if twin is not None:
+            raise DeedError("duplicate", deed=twin)
+        check_daily_limit(session, user, now)
+    deed = Deed(user_id=user.id, bureau_id=user.bureau_id, virtue=virtue, description=description,
+                deed_date=deed_date, photos=_photo_list(photos)[:MAX_PHOTOS], beneficiaries=beneficiaries,
+                hours=hours, source=source, pledge_item_id=pledge_item_id, campaign_id=campaign_id,
+                created_at=now, updated_at=now)
+    session.add(deed)
+    session.flush()
+    ledger.append(session, "create", deed, actor_user_id=user.id, at=now, line_user_id=user.line_user_id)
+    return deed
+
+
+def own_deed(session: Session, user: User, deed_id, now: datetime, *, window: bool = True) -> Deed:
+    """The user's live deed, still inside the edit window; DeedError otherwise."""
+    try:
+        deed = session.get(Deed, int(deed_id))
+    except (TypeError, ValueError):
+        deed = None
+    if deed is None:
+        raise DeedError("not_found")
+    if deed.user_id != user.id:
+        raise DeedError("not_yours")
+    if deed.deleted_at is not None:
+        raise DeedError("deleted", deed=deed)
+    if window and deed.created_at < now - EDIT_WINDOW:
+        raise DeedError("locked", deed=deed, days=EDIT_WINDOW.days)
+    return deed
+
+
+def _snapshot(deed: Deed, fields) -> dict:
+    return {f: deed.deed_date.isoformat() if f == "deed_date" else getattr(deed, f) for f in fields}
+
+
+def edit_deed(session: Session, deed: Deed, actor: User, changes: dict, *, now: datetime) -> list[str]:
+    """Apply the changed fields (history + `edit` entry); returns their names (empty: nothing to do)."""
+    changed = [f for f in EDITABLE if f in changes and changes[f] != getattr(deed, f)]
+    if not changed:
+        return []
+    if "description" in changed:
+        changes["description"] = check_description(changes["description"])
+    if "deed_date" in changed:
+        check_date(changes["deed_date"], now)
+    if "virtue" in changed and changes["virtue"] not in VIRTUES:
+        raise DeedError("bad_virtue")
+    before = _snapshot(deed, changed)
+    for f in changed:
+        setattr(deed, f, _photo_list(changes[f]) if f == "photos" else changes[f])
+    deed.updated_at = now
+    session.add(deed)
+    session.flush()
+    entry = ledger.append(session, "edit", deed, actor_user_id=actor.id, at=now, changed=changed)
+    session.add(DeedHistory(deed_id=deed.id, actor_user_id=actor.id, action="edit", before=before,
+                            after=_snapshot(deed, changed), ledger_seq=entry.seq, created_at=now))
+    return changed
+
+
+def delete_deed(session: Session, deed: Deed, actor: User, *, now: datetime) -> None:
+    deed.deleted_at = deed.updated_at = now
+    session.add(deed)
+    session.flush()
+    entry = ledger.append(session, "delete", deed, actor_user_id=actor.id, at=now)
+    session.add(DeedHistory(deed_id=deed.id, actor_user_id=actor.id, action="delete", before={"deleted": False},
+                            after={"deleted": True}, ledger_seq=entry.seq, created_at=now))
+
+
+def erase_user_deeds(session: Session, user: User, *, media_dir: str | None = None,
+                     now: datetime | None = None) -> int:
+    """PDPA erasure: blank descriptions and photos (files too, unless another deed shares them), blank
+    personal history, append `erase` entries. Counts, virtues and dates stay. Returns deeds erased."""
+    from models.core import utcnow
+    now = now or utcnow()
+    deeds = session.scalars(select(Deed).where(Deed.user_id == user.id, Deed.erased_at.is_(None))).all()
+    files = set()
+    for deed in deeds:
+        files.update(p.get("path") for p in deed.photos or [] if p.get("path"))
+        deed.description, deed.photos, deed.salt, deed.erased_at, deed.updated_at = "", [], "", now, now
+        session.add(deed)
+        for h in session.scalars(select(DeedHistory).where(DeedHistory.deed_id == deed.id)):
+            h.before = {k: ("" if k in ("description", "photos") else v) for k, v in (h.before or {}).items()}
+            h.after = {k: ("" if k in ("description", "photos") else v) for k, v in (h.after or {}).items()}
+            session.add(h)
+        session.flush()
+        entry = ledger.append(session, "erase", deed, actor_user_id=None, at=now)
+        session.add(DeedHistory(deed_id=deed.id, actor_user_id=None, action="erase", before={}, after={},
+                                ledger_seq=entry.seq, created_at=now))
+    session.flush()
+    if media_dir is None:
+        from flask import current_app, has_app_context
+        media_dir = current_app.config["BOT"].MEDIA_DIR if has_app_context() else None
+    for path in files:
+        shared = session.scalar(select(func.count()).select_from(Deed)
+                                .where(cast(Deed.photos, String).contains(path.rsplit("/", 1)[-1])))
+        if media_dir and not shared:
+            delete_private(media_dir, path)
+    return len(deeds)
+
+
+def accept_photo(media_dir: str, data: bytes) -> dict:
+    """Check size and that the bytes are a real JPEG/PNG (Pillow), then store privately: {path, sha256}."""
+    from PIL import Image
+    if len(data) > MAX_PHOTO_BYTES:
+        raise DeedError("too_large", limit_mb=MAX_PHOTO_BYTES // (1024 * 1024), size=len(data))
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = img.format
+            img.verify()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for junk input
+        raise DeedError("not_image") from exc
+    if fmt not in IMAGE_FORMATS:
+        raise DeedError("not_image")
+    path, digest = store_private(media_dir, data, IMAGE_FORMATS[fmt])
+    return {"path": path, "sha256": digest}

@@ -1,0 +1,1 @@
+"""Flask routes only: the LINE webhook, media files, (later) the secretariat console."""

@@ -1,0 +1,58 @@
+"""POST /callback: verify, store, answer 200, hand off. Nothing slow happens before the answer."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy.exc import DBAPIError
+
+from bot.pipeline.inbox import store_events
+
+log = logging.getLogger("bot.web.webhook")
+bp = Blueprint("webhook", __name__)
+
+
+def signature_ok(secret: str, body: bytes, signature: str | None) -> bool:
+    if not signature or not secret:
+        return False
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    return hmac.compare_digest(base64.b64encode(digest).decode(), signature.strip())
+
+
+def _valid_event(ev) -> bool:
+    return (isinstance(ev, dict) and isinstance(ev.get("webhookEventId"), str) and 0 < len(ev["webhookEventId"]) <= 64
+            and isinstance(ev.get("type"), str))
+
+
+@bp.post("/callback")
+def callback():
+    cfg = current_app.config["BOT"]
+    length = request.content_length
+    if length is not None and length > cfg.MAX_BODY_BYTES:
+        abort(413)
+    body = request.get_data(cache=False)  # Werkzeug caps it at MAX_CONTENT_LENGTH (413) when length is unknown
+    # Flask's headers are case-insensitive: x-line-signature, X-LINE-SIGNATURE ... all match.
+    if not signature_ok(cfg.LINE_CHANNEL_SECRET, body, request.headers.get("X-Line-Signature")):
+        log.warning("webhook rejected: bad or missing signature (%d bytes)", len(body))
+        abort(400, description="invalid signature")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        abort(400, description="malformed JSON")
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list) or not all(_valid_event(ev) for ev in events):
+        abort(400, description="not a LINE callback")
+    state = current_app.extensions["bot"]
+    try:
+        fresh = store_events(state.engine, events)
+    except DBAPIError as exc:
+        # Database away or locked too long: nothing was stored, so say so and LINE redelivers (not a 500).
+        log.error("webhook could not store %d events: %s", len(events), type(exc.orig).__name__)
+        return jsonify(error="temporarily unavailable"), 503, {"Retry-After": "5"}
+    if fresh:
+        state.dispatcher.submit(fresh)
+    return jsonify({}), 200
