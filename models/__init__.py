@@ -5,6 +5,9 @@ from models.core import (  # noqa: F401
     Bureau, ConversationState, InboxEvent, OutboxMessage, User, UserRole, utcnow,
 )
 from models.db import make_engine, session_scope  # noqa: F401
+from models.enums import (  # noqa: F401
+    CampaignAnswer, CampaignStatus, InboxStatus, OutboxStatus, ReportStatus, Role, RoundState, UserStatus,
+)
 
 # Flow tables register themselves by being imported here (one line per module).
 import models.deeds  # noqa: F401,E402

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.core import utcnow
+from models.enums import CampaignAnswer, CampaignStatus
 
 
 class Campaign(SQLModel, table=True):
@@ -21,7 +22,7 @@ class Campaign(SQLModel, table=True):
     virtue: str = Field(default="volunteer", max_length=20)  # recorded on check-in
     creator_id: Optional[int] = Field(default=None, foreign_key="user.id")
     # draft (being written in chat) → confirmed (invite goes out) | cancelled
-    status: str = Field(default="confirmed", max_length=12, index=True)
+    status: str = Field(default=CampaignStatus.CONFIRMED, max_length=12, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     confirmed_at: Optional[datetime] = None
 
@@ -33,7 +34,7 @@ class CampaignResponse(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     user_id: int = Field(foreign_key="user.id")
-    answer: str = Field(default="join", max_length=10)  # join | decline
+    answer: str = Field(default=CampaignAnswer.JOIN, max_length=10)  # join | decline
     checked_in_at: Optional[datetime] = None
     deed_id: Optional[int] = None
     updated_at: datetime = Field(default_factory=utcnow)

@@ -12,12 +12,14 @@ from typing import Optional
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.enums import InboxStatus, OutboxStatus, Role, UserStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-ROLES = ("staff", "coordinator", "committee", "admin")
+ROLES = tuple(Role)  # kept for callers that import it; low to high
 
 
 class Bureau(SQLModel, table=True):
@@ -38,7 +40,7 @@ class User(SQLModel, table=True):
     position: Optional[str] = Field(default=None, max_length=200)
     bureau_id: Optional[int] = Field(default=None, foreign_key="bureau.id", index=True)
     # new → consented → registered; or refused / pending_approval; erased after PDPA deletion
-    status: str = Field(default="new", max_length=20, index=True)
+    status: str = Field(default=UserStatus.NEW, max_length=20, index=True)
     following: bool = True
     consent_at: Optional[datetime] = None
     registered_at: Optional[datetime] = None
@@ -49,7 +51,7 @@ class User(SQLModel, table=True):
 
     @property
     def registered(self) -> bool:
-        return self.status == "registered"
+        return self.status == UserStatus.REGISTERED
 
 
 class UserRole(SQLModel, table=True):
@@ -70,6 +72,8 @@ class ConversationState(SQLModel, table=True):
     flow: Optional[str] = Field(default=None, max_length=40)
     step: Optional[str] = Field(default=None, max_length=40)
     draft: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # unfinished flows left for a menu action, newest first (bot/conversation/parking.py)
+    parked: Optional[list] = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -83,7 +87,7 @@ class InboxEvent(SQLModel, table=True):
     line_user_id: Optional[str] = Field(default=None, max_length=64, index=True)
     payload: str = Field(sa_column=Column(Text, nullable=False))  # the event's JSON as received
     # pending → handled (reply decided, stored below) → done; or ignored | failed
-    status: str = Field(default="pending", max_length=12)
+    status: str = Field(default=InboxStatus.PENDING, max_length=12)
     reply: Optional[list] = Field(default=None, sa_column=Column(JSON))
     attempts: int = 0
     received_at: datetime = Field(default_factory=utcnow)
@@ -105,7 +109,7 @@ class OutboxMessage(SQLModel, table=True):
     category: str = Field(default="push", max_length=40)
     urgent: bool = False
     # pending → sending → sent | dead
-    status: str = Field(default="pending", max_length=12)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=12)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     claimed_at: Optional[datetime] = None

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.core import utcnow
+from models.enums import ReportStatus
 
 ROUND_KEYS = ("6m", "9m", "12m", "moral-org", "bureau-eval")
 
@@ -54,7 +55,7 @@ class RoundReport(SQLModel, table=True):
     round_id: int = Field(foreign_key="round.id", index=True)
     bureau_id: int = Field(foreign_key="bureau.id", index=True)
     version: int = 0
-    status: str = Field(default="draft", max_length=12)  # draft | submitted
+    status: str = Field(default=ReportStatus.DRAFT, max_length=12)  # draft | submitted
     late: bool = False
     # {"items": {"<pledge item id>": {"done", "result", "problems", "photos": [...]}},
     #  "cursor": {"i", "step"} (draft only: where the coordinator left off), "counts": {"<item id>": {...}}}
