@@ -4,15 +4,16 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.core import User, UserRole
+from models.enums import Role
 
-RANK = {"staff": 0, "coordinator": 1, "committee": 2, "admin": 3}
+RANK = {role: n for n, role in enumerate(Role)}  # Role is declared low to high
 
 
 def roles_of(session: Session, user: User | None) -> set[tuple[str, int | None]]:
     """(role, bureau_id) pairs; a registered user is always staff of their own bureau."""
     if user is None or user.id is None or not user.registered:
         return set()
-    pairs = {("staff", user.bureau_id)}
+    pairs = {(Role.STAFF, user.bureau_id)}
     for r in session.exec(select(UserRole).where(UserRole.user_id == user.id)):
         pairs.add((r.role, r.bureau_id))
     return pairs
@@ -20,10 +21,10 @@ def roles_of(session: Session, user: User | None) -> set[tuple[str, int | None]]
 
 def has_role(session: Session, user: User | None, role: str, bureau_id: int | None = None) -> bool:
     pairs = roles_of(session, user)
-    if ("admin", None) in pairs:
+    if (Role.ADMIN, None) in pairs:
         return True
-    if role == "coordinator" and bureau_id is not None:
-        return ("coordinator", bureau_id) in pairs
+    if role == Role.COORDINATOR and bureau_id is not None:
+        return (Role.COORDINATOR, bureau_id) in pairs
     return any(r == role for r, _ in pairs)
 
 
