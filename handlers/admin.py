@@ -131,7 +131,7 @@ def set_role(ctx):
 
 
 def register(router) -> None:
-    router.text(th.ADMIN_WORD, menu, interrupts=True)
+    router.text(th.ADMIN_WORD, menu)
     router.postback("admin.menu", menu)
     router.postback("admin.invite", invite)
     router.postback("admin.pending", pending)

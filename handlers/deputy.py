@@ -103,8 +103,8 @@ def clear(ctx):
 
 
 def register(router) -> None:
-    router.text(th.KW_DEPUTY, start, *th.KW_DEPUTY_ALIASES, interrupts=True)
-    router.text(th.KW_DEPUTY_CLEAR, clear, interrupts=True)
+    router.text(th.KW_DEPUTY, start, *th.KW_DEPUTY_ALIASES)
+    router.text(th.KW_DEPUTY_CLEAR, clear)
     router.postback("deputy.set", choose)
     router.postback("deputy.clear", clear)
     router.step(FLOW, "name", on_name, hint=th.HINT)

@@ -26,6 +26,6 @@ def show_menu(ctx):
 
 
 def register(router) -> None:
-    router.text("ช่วยเหลือ", show_help, "help", "วิธีใช้", interrupts=True)
-    router.text("เมนู", show_menu, "menu", interrupts=True)
+    router.text("ช่วยเหลือ", show_help, "help", "วิธีใช้")
+    router.text("เมนู", show_menu, "menu")
     router.fallback(not_understood)

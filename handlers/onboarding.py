@@ -82,7 +82,7 @@ def tab_switched(ctx):
 def register(router) -> None:
     router.follow(on_follow)
     router.unfollow(on_unfollow)
-    router.text(th.REGISTER_WORDS[0], start_register, *th.REGISTER_WORDS[1:], interrupts=True)
+    router.text(th.REGISTER_WORDS[0], start_register, *th.REGISTER_WORDS[1:])
     router.postback("consent.yes", consent_yes)
     router.postback("consent.no", consent_no)
     router.postback("menu.tab", tab_switched)

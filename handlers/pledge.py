@@ -100,7 +100,7 @@ def on_progress_photo(ctx):
 
 
 def register(router) -> None:
-    router.text(th.VIEW_WORD, view, *th.VIEW_ALIASES, interrupts=True)
+    router.text(th.VIEW_WORD, view, *th.VIEW_ALIASES)
     router.postback("pledge.view", view)
     router.postback("pledge.progress", start_progress)
     router.step("progress", "text", on_progress_text, th.HINT_PROGRESS)

@@ -153,7 +153,7 @@ def save(ctx):
 
 
 def register(router) -> None:
-    router.text(th.EDIT_WORD, start_edit, interrupts=True)
+    router.text(th.EDIT_WORD, start_edit)
     router.postback("pledge.edit", start_edit)
     router.postback("pledge.virtue", on_virtue)
     router.postback("pledge.save", save)

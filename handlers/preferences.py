@@ -48,7 +48,7 @@ def digest_on(ctx):
 
 
 def register(router) -> None:
-    router.text(th.KW_MUTE, mute, interrupts=True)
-    router.text(th.KW_UNMUTE, unmute, interrupts=True)
+    router.text(th.KW_MUTE, mute)
+    router.text(th.KW_UNMUTE, unmute)
     router.text(th.KW_DIGEST_OFF, digest_off)
     router.text(th.KW_DIGEST_ON, digest_on)

@@ -82,7 +82,7 @@ def erase(ctx):
 
 
 def register(router) -> None:
-    router.text(th.EXPORT_WORD, export, interrupts=True)
-    router.text(th.ERASE_WORD, ask_erase, interrupts=True)
+    router.text(th.EXPORT_WORD, export)
+    router.text(th.ERASE_WORD, ask_erase)
     router.postback("privacy.erase", erase)
     router.postback("privacy.keep", keep)

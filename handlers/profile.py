@@ -101,7 +101,7 @@ def _change_bureau(ctx):
 
 
 def register(router) -> None:
-    router.text(th.PROFILE_WORDS[0], show, *th.PROFILE_WORDS[1:], interrupts=True)
+    router.text(th.PROFILE_WORDS[0], show, *th.PROFILE_WORDS[1:])
     router.postback("profile.show", show)
     router.postback("profile.edit", edit)
     router.step(FLOW, "new", on_new, hint=th.HINTS["new"])

@@ -39,6 +39,6 @@ def show_topic(ctx):
 
 
 def register(router) -> None:
-    router.text(th.MENU_WORD, show_menu, interrupts=True)
+    router.text(th.MENU_WORD, show_menu)
     router.postback("ref.menu", show_menu)
     router.postback(th.SHOW_ACTION, show_topic)

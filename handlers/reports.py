@@ -185,11 +185,11 @@ def status(ctx):
 
 
 def register(router) -> None:
-    router.text(th.REPORT_WORD, start, interrupts=True)
+    router.text(th.REPORT_WORD, start)
     router.postback("report.start", start)
     router.postback("report.round", choose_round)
     router.postback("report.submit", submit)
-    router.text(th.STATUS_WORD, status, interrupts=True)
+    router.text(th.STATUS_WORD, status)
     router.postback("report.status", status)
     router.step("report", "done", on_done, th.HINT_DONE)
     router.step("report", "result", on_result, th.HINT_RESULT)

@@ -81,7 +81,7 @@ def keep(ctx):
 
 
 def register(router) -> None:
-    router.text(th.CHANGE_DUE_WORD, start, interrupts=True)
+    router.text(th.CHANGE_DUE_WORD, start)
     router.postback("rounds.pick", pick)
     router.postback("rounds.date", picked_date)
     router.postback("rounds.setdue", confirm)

@@ -182,7 +182,8 @@ def not_readable() -> dict:
 
 
 def bad_postback() -> dict:
-    return text("ปุ่มนี้เก่าหรือใช้ไม่ได้แล้วครับ\nพิมพ์ \"เมนู\" เพื่อเปิดเมนูล่าสุด",
+    """The one answer to an old, used or forged button (the router sends it)."""
+    return text("ปุ่มนี้เก่าหรือใช้ไปแล้วครับ สิ่งที่บันทึกแล้วจะไม่ถูกบันทึกซ้ำ\nพิมพ์ \"เมนู\" เพื่อเปิดเมนูล่าสุด",
                 keyword_replies(MENU_WORD))
 
 

@@ -1,6 +1,9 @@
 """Role checks, done by every handler when it runs (a menu hides buttons; it does not protect anything)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from sqlmodel import Session, select
 
 from models.core import User, UserRole
@@ -31,6 +34,25 @@ def has_role(session: Session, user: User | None, role: str, bureau_id: int | No
 def top_role(session: Session, user: User | None) -> str | None:
     pairs = roles_of(session, user)
     return max((r for r, _ in pairs), key=RANK.get, default=None)
+
+
+@dataclass(frozen=True)
+class Need:
+    """Who may use a route: a role, optionally of the bureau `bureau(ctx)` names (admins always may)."""
+    role: str = "staff"
+    bureau: Callable | None = None  # ctx -> bureau id or None (None: the role in any bureau)
+
+
+def coordinator_of(bureau: Callable) -> Need:
+    """The coordinator of the bureau `bureau(ctx)` returns, else an admin."""
+    return Need("coordinator", bureau)
+
+
+def refusal(ctx, need: Need | None) -> list[dict] | None:
+    """None when allowed (or nothing is required); otherwise the polite refusal the router sends."""
+    if need is None:
+        return None
+    return require(ctx, need.role, need.bureau(ctx) if need.bureau else None)
 
 
 def require(ctx, role: str = "staff", bureau_id: int | None = None) -> list[dict] | None:

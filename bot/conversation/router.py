@@ -1,58 +1,103 @@
-"""A small router of our own: flows register (predicate, handler) routes; conversation steps come first.
+"""A small router of our own: flows register routes that declare who may use them and in which step a button
+is valid; the router answers refusals, stale buttons and unexpected input the same way everywhere.
 
-Order: "ยกเลิก" → expired flow note → postback action → active step → keyword / prefix → image → hint.
-A handler returns a list of message dicts (or None: "not understood here", answered with a hint).
+Order: "ยกเลิก" → expired flow note → postback → menu word (from any step) → active step → prefix → image → hint.
+
+One meaning of a handler's `None`: "not understood here". For a postback that is the stale-button answer;
+for a step the hint plus the step's question again (with its buttons); for text, the next route or the
+fallback. A handler may also raise `StaleButton` (bad or missing postback parameter, see `Ctx.arg`).
+
+Menu words and menu buttons work from any step (issue 12): the unfinished flow is parked (`Ctx.park`), the
+action runs, and the reply offers "ทำรายการค้างต่อ" / "ทิ้งรายการค้าง" (see bot/conversation/parking.py).
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
-from bot.conversation.context import Ctx
+import messages_th.common as th
+from bot.conversation import parking
+from bot.conversation.auth import Need, refusal
+from bot.conversation.context import Ctx, StaleButton
 
 log = logging.getLogger("bot.router")
 Handler = Callable[[Ctx], Optional[list]]
-CANCEL_WORDS = {"ยกเลิก", "cancel", "ยกเลิกรายการ"}
+Prompt = Callable[[Ctx], dict]
+CANCEL_WORDS = {th.CANCEL_WORD, "cancel", "ยกเลิกรายการ"}
 
 
 @dataclass
 class Step:
     fn: Handler
-    hint: str  # what the step expects, said back when something else arrives
+    hint: str = ""              # what the step expects, said back when something else arrives
+    prompt: Prompt | None = None  # the step's question again (with its buttons), sent after the hint
+    takes: frozenset = frozenset()  # words this step reads itself, even where they are also menu words
+
+
+@dataclass
+class Route:
+    fn: Handler
+    role: Need | None = None
+    steps: frozenset | None = None  # (flow, step) pairs where the button is valid; None = a menu action
+    entry: bool = False             # with `steps`: also starts its flow from anywhere else (a menu action there)
+    keeps_flow: bool = False        # a menu action that leaves the active flow alone (parked-flow buttons)
+
+
+def _need(role) -> Need | None:
+    return role if isinstance(role, Need) or role is None else Need(role)
+
+
+def _steps(in_step) -> frozenset | None:
+    """("deed", "confirm") | ("deed", ("confirm", "when")) | [pairs...] → {(flow, step), ...}."""
+    if in_step is None:
+        return None
+    if isinstance(in_step, tuple) and len(in_step) == 2 and isinstance(in_step[0], str):
+        flow, steps = in_step
+        return frozenset((str(flow), str(s)) for s in ((steps,) if isinstance(steps, str) else steps))
+    return frozenset(p for pair in in_step for p in _steps(pair))
 
 
 class Router:
     def __init__(self):
-        self._keywords: dict[str, tuple[Handler, bool]] = {}
-        self._prefixes: list[tuple[str, Handler]] = []
-        self._postbacks: dict[str, Handler] = {}
+        self._keywords: dict[str, Route] = {}
+        self._prefixes: list[tuple[str, Route]] = []
+        self._postbacks: dict[str, Route] = {}
         self._steps: dict[tuple[str, str], Step] = {}
         self._images: list[Handler] = []
         self._follow: list[Handler] = []
         self._unfollow: list[Handler] = []
         self._fallback: Handler | None = None
+        parking.register(self)
 
     # -- registration ----------------------------------------------------------------------------
-    def text(self, keyword: str, fn: Handler, *aliases: str, interrupts: bool = False) -> None:
-        """Exact keyword (after strip). `interrupts` lets it leave an active flow (e.g. "เมนู")."""
+    def text(self, keyword: str, fn: Handler, *aliases: str, role=None) -> None:
+        """Exact keyword (after strip); a menu word: it works from any step (the flow is parked)."""
         for word in (keyword, *aliases):
             if word in self._keywords:
                 raise ValueError(f"keyword registered twice: {word}")
-            self._keywords[word] = (fn, interrupts)
+            self._keywords[word] = Route(fn, _need(role))
 
-    def text_prefix(self, prefix: str, fn: Handler) -> None:
-        self._prefixes.append((prefix, fn))
+    def text_prefix(self, prefix: str, fn: Handler, role=None) -> None:
+        """Text starting with `prefix` outside a flow (inside one it is the step's input)."""
+        self._prefixes.append((prefix, Route(fn, _need(role))))
         self._prefixes.sort(key=lambda p: -len(p[0]))  # longest prefix wins
 
-    def postback(self, action: str, fn: Handler) -> None:
+    def postback(self, action: str, fn: Handler, *, role=None, in_step=None, entry: bool = False,
+                 keeps_flow: bool = False) -> None:
+        """A button. `in_step`: where it is valid (elsewhere: the stale-button answer); without it the button
+        is a menu action. `entry`: valid in `in_step`, and elsewhere it starts its flow like a menu action."""
         if action in self._postbacks:
             raise ValueError(f"postback action registered twice: {action}")
-        self._postbacks[action] = fn
+        self._postbacks[action] = Route(fn, _need(role), _steps(in_step), entry, keeps_flow)
 
-    def step(self, flow: str, step: str, fn: Handler, hint: str = "") -> None:
-        self._steps[(flow, step)] = Step(fn, hint)
+    def step(self, flow: str, step: str, fn: Handler, hint: str = "", *, prompt: Prompt | None = None,
+             takes: Iterable[str] = ()) -> None:
+        key = (str(flow), str(step))
+        if key in self._steps:
+            raise ValueError(f"step registered twice: {key}")
+        self._steps[key] = Step(fn, hint, prompt, frozenset(takes))
 
     def image(self, fn: Handler) -> None:
         self._images.append(fn)
@@ -67,6 +112,7 @@ class Router:
         """What answers text no route understood (default: the keyword list)."""
         self._fallback = fn
 
+    # -- what is registered (contract tests, the help text) ----------------------------------------
     @property
     def postback_actions(self) -> set[str]:
         return set(self._postbacks)
@@ -75,10 +121,21 @@ class Router:
     def keywords(self) -> set[str]:
         return set(self._keywords) | CANCEL_WORDS
 
+    def steps_of(self, flow: str) -> set[str]:
+        return {s for f, s in self._steps if f == flow}
+
+    @property
+    def flows(self) -> set[str]:
+        return {f for f, _ in self._steps}
+
+    def prompt(self, ctx: Ctx) -> list[dict]:
+        """The active step's question (with its buttons), or nothing when the step has none."""
+        step = self._steps.get((ctx.flow, ctx.step)) if ctx.flow else None
+        return [step.prompt(ctx)] if step and step.prompt else []
+
     # -- dispatch --------------------------------------------------------------------------------
     def dispatch(self, ctx: Ctx) -> list[dict]:
-        import messages_th.common as th
-
+        ctx.router = self
         etype = ctx.event.get("type")
         if etype == "follow":
             return _run_all(self._follow, ctx)
@@ -90,49 +147,99 @@ class Router:
 
         notes: list[dict] = []
         if ctx.flow and ctx.state.updated_at < ctx.now - timedelta(minutes=ctx.config.FLOW_IDLE_MINUTES):
-            log.info("flow %s/%s expired for %s", ctx.flow, ctx.step, ctx.line_user_id)
+            log.info("flow %s/%s expired for user %s", ctx.flow, ctx.step, ctx.user_ref)
             ctx.end()
             notes.append(th.flow_expired())
+        ctx.expire_parked(timedelta(hours=parking.KEEP_HOURS))
+        was_in_flow = bool(ctx.flow)
+        out = self._route(ctx, etype)
+        return notes + parking.offer(ctx, out, ended=was_in_flow and not ctx.flow)
 
+    def _route(self, ctx: Ctx, etype: str) -> list[dict]:
         text = ctx.text
         if text is not None and text.lower() in CANCEL_WORDS:
             if ctx.flow:
                 ctx.end()
-                return notes + [th.cancelled()]
-            return notes + ([] if notes else [th.nothing_to_cancel()])
+                return [th.cancelled()]
+            return [th.nothing_to_cancel()]
 
         if etype == "postback":
-            fn = self._postbacks.get(ctx.postback[0]) if ctx.postback else None
-            if fn is None:
-                log.info("unknown postback from %s: %s", ctx.line_user_id, ctx.postback or ctx.postback_error)
-                return notes + [th.bad_postback()]
-            out = fn(ctx)  # [] = handled, nothing to say (a rich-menu tab switch)
-            return notes + (out if out is not None else [th.bad_postback()])
+            return self._postback(ctx)
 
+        step = self._steps.get((ctx.flow, ctx.step)) if ctx.flow else None
         keyword = self._keywords.get(text) if text is not None else None
-        if ctx.flow and not (keyword and keyword[1]):
-            step = self._steps.get((ctx.flow, ctx.step))
+        if keyword and not (step and text in step.takes):
+            return self._menu_action(ctx, keyword, fallback=True)
+        if ctx.flow:
             if step is not None:
-                out = step.fn(ctx)
-                return notes + (out if out is not None else [th.unexpected_input(step.hint)])
+                return self._run_step(ctx, step)
             log.warning("no step %s/%s registered; ending the flow", ctx.flow, ctx.step)
             ctx.end()
 
         if text is not None:
-            if keyword:
-                return notes + (keyword[0](ctx) or [])
-            for prefix, fn in self._prefixes:
+            for prefix, route in self._prefixes:
                 if text.startswith(prefix):
-                    out = fn(ctx)
+                    out = self._guarded(ctx, route)
                     if out is not None:
-                        return notes + out
-            return notes + ((self._fallback(ctx) if self._fallback else None) or [th.help_text()])
-        if ctx.message_type == "image" and self._images:
+                        return out
+            return self._not_understood(ctx)
+        if ctx.message_type == "image":
             for fn in self._images:
                 out = fn(ctx)
                 if out is not None:
-                    return notes + out
-        return notes + [th.not_readable()]  # outside any flow: no step to cancel
+                    return out
+        return [th.not_readable()]  # outside any flow: no step to cancel
+
+    def _postback(self, ctx: Ctx) -> list[dict]:
+        route = self._postbacks.get(ctx.postback[0]) if ctx.postback else None
+        if route is None:
+            log.info("unknown postback from user %s: %s", ctx.user_ref, ctx.postback_error or ctx.postback[0])
+            return self._stale(ctx)
+        if route.steps is None or (route.entry and (ctx.flow, ctx.step) not in route.steps):
+            return self._menu_action(ctx, route)
+        if (ctx.flow, ctx.step) not in route.steps:
+            return self._stale(ctx)
+        out = self._guarded(ctx, route)
+        return self._stale(ctx) if out is None else out  # [] = handled, nothing to say (a tab switch)
+
+    def _menu_action(self, ctx: Ctx, route: Route, fallback: bool = False) -> list[dict]:
+        """A menu word or button: what it does outside a flow; an unfinished flow is parked first."""
+        denied = refusal(ctx, route.role)
+        if denied:
+            return denied  # a refused tap leaves the flow where it was
+        if not route.keeps_flow:
+            ctx.park()
+        out = self._call(ctx, route.fn)
+        if out is None:
+            return self._not_understood(ctx) if fallback else self._stale(ctx)
+        return out
+
+    def _run_step(self, ctx: Ctx, step: Step) -> list[dict]:
+        try:
+            out = step.fn(ctx)
+        except StaleButton:
+            out = None
+        if out is not None:
+            return out
+        return [th.unexpected_input(step.hint)] + ([step.prompt(ctx)] if step.prompt else [])
+
+    def _guarded(self, ctx: Ctx, route: Route) -> list[dict] | None:
+        return refusal(ctx, route.role) or self._call(ctx, route.fn)
+
+    @staticmethod
+    def _call(ctx: Ctx, fn: Handler) -> list[dict] | None:
+        try:
+            return fn(ctx)
+        except StaleButton as exc:
+            log.info("stale button from user %s: %s", ctx.user_ref, exc)
+            return None
+
+    def _stale(self, ctx: Ctx) -> list[dict]:
+        """One answer for an old, used or forged button; in a flow, the step's question follows."""
+        return [th.bad_postback()] + self.prompt(ctx)
+
+    def _not_understood(self, ctx: Ctx) -> list[dict]:
+        return (self._fallback(ctx) if self._fallback else None) or [th.help_text()]
 
 
 def _run_all(fns: list[Handler], ctx: Ctx) -> list[dict]:
