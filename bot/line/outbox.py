@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.line.gateway import MULTICAST_MAX, GatewayError
 from models.core import OutboxMessage, utcnow
 from models.db import session_scope
+from models.enums import OutboxStatus
 from models.sql import insert_ignore
 
 log = logging.getLogger("bot.line.outbox")
@@ -39,7 +40,7 @@ def _rows(key: str, to: list[str] | str, messages: list[dict], not_before: datet
     now = utcnow()
     return [dict(key=k, recipients=c, recipient_count=len(c), messages=messages, category=category,
                  urgent=urgent, next_attempt_at=not_before or now, retry_key=str(uuid.uuid4()),
-                 created_at=now, status="pending", attempts=0)
+                 created_at=now, status=OutboxStatus.PENDING, attempts=0)
             for k, c in zip(chunk_keys(key, len(chunks)), chunks)]
 
 
@@ -68,14 +69,14 @@ def claim_due(engine, now: datetime, limit: int) -> list[OutboxMessage]:
     with session_scope(engine, immediate=True) as s:
         q = (select(OutboxMessage)
              .where(or_(
-                 (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-                 (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
+                 (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+                 (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
              .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id).limit(limit))
         if engine.dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
         rows = list(s.scalars(q))
         for row in rows:
-            row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
+            row.status, row.claimed_at, row.attempts = OutboxStatus.SENDING, now, row.attempts + 1
         return rows
 
 
@@ -93,21 +94,22 @@ def send_due(engine, gateway, now: datetime | None = None, limit: int = 50) -> d
         update: dict = {}
         try:
             sent = _deliver(gateway, row)
-            update = dict(status="sent", sent_at=utcnow(), request_id=sent.request_id, last_error=None)
+            update = dict(status=OutboxStatus.SENT, sent_at=utcnow(), request_id=sent.request_id, last_error=None)
         except GatewayError as err:
             if err.kind == "conflict":  # LINE already accepted this retry key: it was sent
-                update = dict(status="sent", sent_at=utcnow(), request_id=err.accepted_request_id,
+                update = dict(status=OutboxStatus.SENT, sent_at=utcnow(), request_id=err.accepted_request_id,
                               last_error="409: already accepted")
             elif err.kind == "retry" and row.attempts < MAX_ATTEMPTS and now - row.created_at < RETRY_WINDOW:
-                update = dict(status="pending", next_attempt_at=now + backoff(row.attempts, err.retry_after),
+                update = dict(status=OutboxStatus.PENDING, next_attempt_at=now + backoff(row.attempts, err.retry_after),
                               last_error=f"{err.status}: {err.message}")
             else:
-                update = dict(status="dead", last_error=f"{err.status}: {err.message}")
+                update = dict(status=OutboxStatus.DEAD, last_error=f"{err.status}: {err.message}")
         with session_scope(engine) as s:
             fresh = s.get(OutboxMessage, row.id)
             for k, v in update.items():
                 setattr(fresh, k, v)
-        outcome = "sent" if update["status"] == "sent" else "retry" if update["status"] == "pending" else "dead"
+        # outcomes, not statuses: a row put back to pending counts as a retry
+        outcome = {OutboxStatus.SENT: "sent", OutboxStatus.PENDING: "retry"}.get(update["status"], "dead")
         stats[outcome] += 1
         log.info("outbox %s key=%s recipients=%d attempt=%d %s", outcome, row.key, row.recipient_count,
                  row.attempts, update.get("last_error") or "")

@@ -22,6 +22,7 @@ from bot.services.membership import menu_for, menu_ids
 from messages_th.art import content_type, menu_areas, render_rich_menu
 from messages_th.menu import CHAT_BAR, GUEST, MENUS, SHAPES, action_of, tiles
 from models.core import User, utcnow
+from models.enums import UserStatus
 from models.db import session_scope
 from models.onboarding import RichMenuDeployment
 
@@ -132,7 +133,7 @@ def relink_all(session: Session, gateway, ids: dict | None = None) -> int:
     """Link every registered, following user to their role's menu; returns how many links were made."""
     ids = ids if ids is not None else menu_ids(session)
     n = 0
-    for user in session.exec(select(User).where(User.status == "registered", User.following.is_(True))):
+    for user in session.exec(select(User).where(User.status == UserStatus.REGISTERED, User.following.is_(True))):
         if relink_user(session, gateway, user, ids):
             n += 1
     return n

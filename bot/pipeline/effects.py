@@ -26,11 +26,12 @@ def _save_profile(gateway, user_id: str, engine) -> None:
 
     from models.core import User
     from models.db import session_scope
+    from models.enums import UserStatus
     name = (gateway.get_profile(user_id) or {}).get("displayName")
     try:
         with session_scope(engine) as s:
             user = s.exec(select(User).where(User.line_user_id == user_id)).first()
-            if name and user is not None and user.status not in ("refused", "erased"):
+            if name and user is not None and user.status not in (UserStatus.REFUSED, UserStatus.ERASED):
                 user.display_name = name[:200]
     except Exception as exc:  # noqa: BLE001 - a nicety; the user can type their name
         log.warning("saving the profile of %s failed: %s", user_id, exc)

@@ -24,6 +24,7 @@ from bot.pipeline.effects import run as run_effects
 from models.core import ConversationState, InboxEvent, User, utcnow
 from models.autocommit import insert_ignore_returning
 from models.db import session_scope
+from models.enums import InboxStatus, UserStatus
 from models.sql import insert_ignore
 
 log = logging.getLogger("bot.inbox")
@@ -36,15 +37,15 @@ _INBOX = InboxEvent.__table__
 # handling right now are skipped, not waited for), and written once, with the reply, at the end of the same
 # transaction. A claim that wrote the status first made every event's row three versions instead of two.
 _PENDING = select(_INBOX.c.id, _INBOX.c.payload).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)),
-                                                      _INBOX.c.status == "pending")
+                                                      _INBOX.c.status == InboxStatus.PENDING)
 _PENDING_LOCKED = _PENDING.with_for_update(skip_locked=True)
 _USERS = select(User).where(User.line_user_id.in_(bindparam("uids", expanding=True)))
 _STATES = select(ConversationState).where(ConversationState.line_user_id.in_(bindparam("uids", expanding=True)))
 # PostgreSQL: one handler per user at a time, across processes; one lock order for every process.
 _STATES_LOCKED = _STATES.order_by(ConversationState.line_user_id).with_for_update()
 _AT = bindparam("b_at", type_=_INBOX.c.handled_at.type)
-_STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"), _INBOX.c.status == "pending")
-                .values(status="handled", attempts=_INBOX.c.attempts + 1, claimed_at=_AT, handled_at=_AT,
+_STORE_REPLY = (update(_INBOX).where(_INBOX.c.id == bindparam("b_id"), _INBOX.c.status == InboxStatus.PENDING)
+                .values(status=InboxStatus.HANDLED, attempts=_INBOX.c.attempts + 1, claimed_at=_AT, handled_at=_AT,
                         reply=bindparam("b_reply", type_=_INBOX.c.reply.type)))
 
 
@@ -68,13 +69,13 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str 
         standby = ev.get("mode") == "standby"
         rows.append(dict(webhook_event_id=ev["webhookEventId"], event_type=str(ev.get("type", "?"))[:40],
                          line_user_id=(ev.get("source") or {}).get("userId"), payload=json.dumps(ev, ensure_ascii=False),
-                         status="ignored" if standby else "pending", attempts=0, received_at=now))
+                         status=InboxStatus.IGNORED if standby else InboxStatus.PENDING, attempts=0, received_at=now))
     # One statement, in autocommit: rows already there (redeliveries) return nothing.
     added = dict((wid, i) for i, wid in
                  insert_ignore_returning(engine, _INBOX, rows, "webhook_event_id", ("id", "webhook_event_id")))
     # In the callback's order (RETURNING promises none): one user's events must reach the dispatcher in order.
     return [(added.pop(r["webhook_event_id"]), r["line_user_id"], photo_id(ev)) for r, ev in zip(rows, events)
-            if r["status"] == "pending" and r["webhook_event_id"] in added]
+            if r["status"] == InboxStatus.PENDING and r["webhook_event_id"] in added]
 
 
 class Inbox:
@@ -149,7 +150,7 @@ class Inbox:
             return {}, {}
         uids = sorted(uids)
         conn = s.connection()
-        insert_ignore(conn, User.__table__, [dict(line_user_id=u, status="new", following=True, mute_reminders=False,
+        insert_ignore(conn, User.__table__, [dict(line_user_id=u, status=UserStatus.NEW, following=True, mute_reminders=False,
                                                   created_at=now, updated_at=now) for u in uids], "line_user_id")
         insert_ignore(conn, ConversationState.__table__, [dict(line_user_id=u, draft={}, updated_at=now) for u in uids],
                       "line_user_id")
@@ -161,9 +162,9 @@ class Inbox:
         import messages_th.common as th
         with session_scope(self.engine, immediate=True) as s:
             row = s.get(InboxEvent, inbox_id)
-            if row is None or row.status not in ("pending", "handled"):
+            if row is None or row.status not in (InboxStatus.PENDING, InboxStatus.HANDLED):
                 return None
-            row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+            row.status, row.error = InboxStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
             row.reply = [th.server_busy()]
             return row.reply
 
@@ -179,10 +180,10 @@ class Inbox:
         cutoff = now - RECOVER_AFTER
         with session_scope(self.engine, readonly=True) as s:
             pending = [i for i in s.scalars(select(InboxEvent.id).where(
-                InboxEvent.status == "pending", InboxEvent.received_at < cutoff).order_by(InboxEvent.id))
+                InboxEvent.status == InboxStatus.PENDING, InboxEvent.received_at < cutoff).order_by(InboxEvent.id))
                 if i not in skip]
             handled = [r for r in s.execute(select(InboxEvent.id, InboxEvent.payload, InboxEvent.reply).where(
-                InboxEvent.status == "handled", InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()
+                InboxEvent.status == InboxStatus.HANDLED, InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()
                 if r.id not in skip]
         if handled:
             delivery.deliver_replies(self, [(r.id, json.loads(r.payload), r.reply or []) for r in handled],

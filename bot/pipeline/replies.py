@@ -21,15 +21,16 @@ from bot.line.gateway import GatewayError
 from models.autocommit import set_status
 from models.core import InboxEvent, OutboxMessage, utcnow
 from models.db import connection_scope
+from models.enums import InboxStatus, OutboxStatus
 
 log = logging.getLogger("bot.pipeline.replies")
 MAX_PER_CALL = 5
 _INBOX = InboxEvent.__table__
-_DONE = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == "handled")
-         .values(status="done"))
+_DONE = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == InboxStatus.HANDLED)
+         .values(status=InboxStatus.DONE))
 _UNTRIED = (select(OutboxMessage.__table__.c.id)
             .where(OutboxMessage.__table__.c.key.in_(bindparam("keys", expanding=True)),
-                   OutboxMessage.__table__.c.status == "pending", OutboxMessage.__table__.c.attempts == 0).limit(1))
+                   OutboxMessage.__table__.c.status == OutboxStatus.PENDING, OutboxMessage.__table__.c.attempts == 0).limit(1))
 
 
 class RoundTrip:
@@ -123,7 +124,7 @@ def _close(inbox, items, split, sent) -> None:
     keys = [_reply_key(event, n) for event, _, n, _ in fallbacks]
     ids = [i for i, _, _ in items]
     if not fallbacks:
-        set_status(inbox.engine, _INBOX, ids, "handled", "done")  # the usual case: one statement, autocommit
+        set_status(inbox.engine, _INBOX, ids, InboxStatus.HANDLED, InboxStatus.DONE)  # the usual case: one statement, autocommit
         return
     with connection_scope(inbox.engine) as conn:
         outbox.enqueue_many(conn, [(key, uid, batch) for key, (_, uid, _, batch) in zip(keys, fallbacks)],

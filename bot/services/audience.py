@@ -8,12 +8,13 @@ from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from models.core import Bureau, User, UserRole
+from models.enums import Role, UserStatus
 from models.worker import Delegation
 
 
 def reachable():
     """The condition every push recipient must meet."""
-    return and_(User.following == True, User.status == "registered",  # noqa: E712
+    return and_(User.following == True, User.status == UserStatus.REGISTERED,  # noqa: E712
                 User.consent_at.is_not(None))
 
 
@@ -30,7 +31,7 @@ def staff_ids(session: Session, bureau_ids: list[int] | None = None, *, skip_mut
 
 def coordinators(session: Session, bureau_id: int) -> list[User]:
     q = (select(User).join(UserRole, UserRole.user_id == User.id)
-         .where(UserRole.role == "coordinator", UserRole.bureau_id == bureau_id).order_by(User.id))
+         .where(UserRole.role == Role.COORDINATOR, UserRole.bureau_id == bureau_id).order_by(User.id))
     return list({u.id: u for u in session.exec(q)}.values())
 
 

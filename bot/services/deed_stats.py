@@ -9,6 +9,7 @@ from sqlmodel import Session
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
 from models.core import User
 from models.deeds import Deed
+from models.enums import UserStatus
 
 
 def _fy_range(now: datetime) -> tuple[int, date, date]:
@@ -50,7 +51,7 @@ def recent(session: Session, user: User, *, offset: int = 0, limit: int = 10) ->
 
 def participation(session: Session, bureau_id: int, start: date, end: date) -> tuple[int, int, int]:
     """(registered staff of the bureau with ≥1 live deed dated start..end, registered staff, those deeds)."""
-    staff = select(User.id).where(User.bureau_id == bureau_id, User.status == "registered")
+    staff = select(User.id).where(User.bureau_id == bureau_id, User.status == UserStatus.REGISTERED)
     active = session.scalar(select(func.count()).select_from(staff.subquery())) or 0
     part, deeds = session.execute(select(func.count(Deed.user_id.distinct()), func.count(Deed.id)).where(
         Deed.user_id.in_(staff), Deed.deleted_at.is_(None), Deed.deed_date >= start, Deed.deed_date <= end)).one()

@@ -11,11 +11,13 @@ from sqlmodel import Session, select
 
 from bot.conversation.auth import top_role
 from models.core import Bureau, User, UserRole
+from models.enums import Role, UserStatus
 from models.onboarding import InviteCode, RegistrationAttempt, RichMenuDeployment
 
 MAX_FAILS, WINDOW, LOCK = 5, timedelta(hours=1), timedelta(hours=1)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-MENU_KEY = {"staff": "staff", "coordinator": "coordinator", "committee": "committee", "admin": "committee"}
+# top role -> which deployed menu they see (admins get the committee menu)
+MENU_KEY = {Role.STAFF: "staff", Role.COORDINATOR: "coordinator", Role.COMMITTEE: "committee", Role.ADMIN: "committee"}
 
 
 def find_bureau(s: Session, ref: str) -> Bureau | None:
@@ -79,7 +81,7 @@ def use_invite(s: Session, inv: InviteCode, now: datetime) -> bool:
 
 def register(s: Session, user: User, bureau_id: int, full_name: str, position: str, now: datetime) -> None:
     user.bureau_id, user.full_name, user.position = bureau_id, full_name, position
-    user.status, user.registered_at, user.updated_at = "registered", now, now
+    user.status, user.registered_at, user.updated_at = UserStatus.REGISTERED, now, now
     user.consent_at = user.consent_at or now
     s.add(user)
     s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.user_id == user.id))
@@ -87,7 +89,7 @@ def register(s: Session, user: User, bureau_id: int, full_name: str, position: s
 
 def reject(s: Session, user: User, now: datetime) -> None:
     """Back to "consented": they may try again with an invite code."""
-    user.status, user.bureau_id, user.updated_at = "consented", None, now
+    user.status, user.bureau_id, user.updated_at = UserStatus.CONSENTED, None, now
     s.add(user)
 
 
@@ -105,12 +107,13 @@ def decide(s: Session, user: User, approve: bool, now: datetime) -> None:
 
 
 def pending(s: Session, limit: int = 50) -> list[User]:
-    return list(s.exec(select(User).where(User.status == "pending_approval").order_by(User.updated_at).limit(limit)))
+    q = select(User).where(User.status == UserStatus.PENDING_APPROVAL).order_by(User.updated_at).limit(limit)
+    return list(s.exec(q))
 
 
 def set_role(s: Session, user: User, role: str, grant: bool, bureau_id: int | None = None) -> bool:
     """Grant or revoke an extra role; coordinators belong to a bureau (default: the user's own)."""
-    if role == "coordinator":
+    if role == Role.COORDINATOR:
         bureau_id = bureau_id or user.bureau_id
     else:
         bureau_id = None

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from messages_th.dates import end_of_day_bkk, fiscal_year_bounds
 from models.core import Bureau, utcnow
+from models.enums import ReportStatus, RoundState
 from models.rounds import ROUND_KEYS, Round, RoundReport
 
 # key → (period start (month, day), period end (month, day), due (month, day)); months ≥ 10 are in the FY's
@@ -24,7 +25,7 @@ PATTERN = {
     "moral-org": ((10, 1), (6, 30), (6, 30)),
     "bureau-eval": ((10, 1), (9, 30), (7, 30)),
 }
-STATUSES = ("submitted", "late", "overdue", "draft", "not_started")  # labels: messages_th.rounds.STATUS_TH
+STATUSES = tuple(RoundState)  # in display order; labels: messages_th.rounds.STATUS_TH
 
 
 def _fy_day(fy_be: int, month_day: tuple[int, int]) -> date:
@@ -118,7 +119,7 @@ def versions(session: Session, round_id: int, bureau_id: int) -> list[RoundRepor
     """Submitted versions, oldest first."""
     return list(session.exec(select(RoundReport).where(
         RoundReport.round_id == round_id, RoundReport.bureau_id == bureau_id,
-        RoundReport.status == "submitted").order_by(RoundReport.version)))
+        RoundReport.status == ReportStatus.SUBMITTED).order_by(RoundReport.version)))
 
 
 def latest_submitted(session: Session, round_id: int, bureau_id: int) -> RoundReport | None:
@@ -138,7 +139,7 @@ def open_draft(session: Session, rnd: Round, bureau_id: int, author_id: int | No
     if draft is None:
         last = latest_submitted(session, rnd.id, bureau_id)
         data = {"items": dict((last.data or {}).get("items", {}))} if last else {"items": {}}
-        draft = RoundReport(round_id=rnd.id, bureau_id=bureau_id, version=0, status="draft", data=data,
+        draft = RoundReport(round_id=rnd.id, bureau_id=bureau_id, version=0, status=ReportStatus.DRAFT, data=data,
                             author_id=author_id)
         session.add(draft)
         session.flush()
@@ -161,7 +162,7 @@ def submit(session: Session, rnd: Round, bureau_id: int, author_id: int | None, 
     top = session.exec(select(func.max(RoundReport.version)).where(
         RoundReport.round_id == rnd.id, RoundReport.bureau_id == bureau_id)).one() or 0
     data = {"items": (draft.data or {}).get("items", {}), "counts": counts or {}}
-    report = RoundReport(round_id=rnd.id, bureau_id=bureau_id, version=top + 1, status="submitted",
+    report = RoundReport(round_id=rnd.id, bureau_id=bureau_id, version=top + 1, status=ReportStatus.SUBMITTED,
                          late=is_late(rnd, now), data=data, author_id=author_id, submitted_at=now, updated_at=now)
     session.delete(draft)
     session.flush()
@@ -170,14 +171,14 @@ def submit(session: Session, rnd: Round, bureau_id: int, author_id: int | None, 
     return report
 
 
-def status_of(submitted: bool, late: bool, has_draft: bool, rnd: Round, now: datetime) -> str:
-    """The one rule behind every status shown (status view, digest, export): 'submitted' | 'late' (last
-    submission after the due) | 'overdue' (past the due, not sent) | 'draft' | 'not_started'."""
+def status_of(submitted: bool, late: bool, has_draft: bool, rnd: Round, now: datetime) -> RoundState:
+    """The one rule behind every status shown (status view, digest, export): submitted | late (last
+    submission after the due) | overdue (past the due, not sent) | draft | not_started."""
     if submitted:
-        return "late" if late else "submitted"
+        return RoundState.LATE if late else RoundState.SUBMITTED
     if now > end_of_day_bkk(rnd.due_date):
-        return "overdue"
-    return "draft" if has_draft else "not_started"
+        return RoundState.OVERDUE
+    return RoundState.DRAFT if has_draft else RoundState.NOT_STARTED
 
 
 def round_status(session: Session, rnd: Round, bureau: Bureau | int, now: datetime) -> str:
