@@ -1,32 +1,21 @@
 """Flow: the personal deed book, edits and deletes of one's own deeds (7 days), and the bureau view.
 
-```mermaid
-stateDiagram-v2
-    [*] --> book: deeds.mine / BOOK_WORD
-    book --> book: deeds.mine o=offset (earlier page)
-    book --> confirm: deed.edit id (own, live, < 7 days) -- handlers.record "deed" flow
-    book --> ask_delete: deed.delete id (own, live, < 7 days)
-    ask_delete --> [*]: deed.delete_ok id (history + ledger entry)
-    ask_delete --> [*]: deed.keep (nothing changes)
-    book --> locked: older than 7 days / another's id
-    [*] --> bureau: deeds.bureau / BUREAU_WORD (coordinator)
-```
+No steps of its own: each answer is one reply (the book, a page, the delete question, the bureau view);
+"deed.edit" opens the "deed" flow (handlers/record.py) at its confirm step.
 """
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
-
 import messages_th.deeds as td
 import messages_th.deeds_book as tb
 from bot.services import deeds as svc
 from bot.services import deed_stats as stats
-from bot.conversation.auth import require
+from bot.conversation.auth import coordinator_of
+from handlers.record import FLOW, Step
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
-from models.core import Bureau
-from models.deeds import DeedHistory
+from models.enums import Role
 
 PAGE = 10
 
@@ -39,18 +28,11 @@ def _view(deed, now, edited: bool = False) -> dict:
 
 def my_book(ctx):
     """FY totals, streak and the last ten deeds; next: an earlier page, edit or delete."""
-    refusal = require(ctx)
-    if refusal:
-        return refusal
-    try:
-        offset = max(0, int((ctx.postback[1] if ctx.postback else {}).get("o", 0)))
-    except ValueError:
-        offset = 0
+    offset = max(0, ctx.arg("o", int, 0))
     deeds = stats.recent(ctx.session, ctx.user, offset=offset, limit=PAGE + 1)
     if not deeds and offset == 0:
         return [tb.book_empty()]
-    edited = set(ctx.session.scalars(select(DeedHistory.deed_id).where(
-        DeedHistory.deed_id.in_([d.id for d in deeds]), DeedHistory.action == "edit")))
+    edited = stats.edited_ids(ctx.session, [d.id for d in deeds])
     out = []
     if offset == 0:
         fy = fiscal_year_be(today_bkk(ctx.now))
@@ -63,12 +45,9 @@ def my_book(ctx):
 
 
 def _own(ctx):
-    """(deed, None) or (None, refusal messages)."""
-    refusal = require(ctx)
-    if refusal:
-        return None, refusal
+    """(deed, None) or (None, the reason as messages)."""
     try:
-        return svc.own_deed(ctx.session, ctx.user, ctx.postback[1].get("id"), ctx.now), None
+        return svc.own_deed(ctx.session, ctx.user, ctx.arg("id"), ctx.now), None
     except svc.DeedError as err:
         return None, [td.problem(err.code, **err.info)]
 
@@ -78,7 +57,7 @@ def edit_deed(ctx):
     deed, refusal = _own(ctx)
     if refusal:
         return refusal
-    ctx.start("deed", "confirm", {
+    ctx.start(FLOW, Step.CONFIRM, {
         "nonce": secrets.token_hex(4), "deed_id": deed.id, "virtue": deed.virtue, "description": deed.description,
         "deed_date": deed.deed_date.isoformat(), "photos": list(deed.photos or []),
         "beneficiaries": deed.beneficiaries, "hours": deed.hours})
@@ -108,27 +87,29 @@ def keep(ctx):
 
 def bureau_view(ctx):
     """Participation of the coordinator's bureau this week and this FY; next: nothing."""
-    if ctx.user is not None and ctx.user.registered and ctx.user.bureau_id is None:
+    bureau = svc.bureau_of(ctx.session, ctx.user)
+    if bureau is None:  # an admin with no bureau of their own
         return [tb.no_bureau()]
-    refusal = require(ctx, "coordinator", bureau_id=ctx.user.bureau_id if ctx.user else None)
-    if refusal:
-        return refusal
     today = today_bkk(ctx.now)
     monday = today - timedelta(days=today.weekday())
     fy = fiscal_year_be(today)
     fy_start, _ = fiscal_year_bounds(fy)
-    bureau = ctx.session.get(Bureau, ctx.user.bureau_id)
     week = stats.participation(ctx.session, bureau.id, monday, monday + timedelta(days=6))
     year = stats.participation(ctx.session, bureau.id, fy_start, today)
     return [tb.bureau_view(bureau.name, fy, week, year)]
 
 
+def _own_bureau(ctx):
+    return ctx.user.bureau_id if ctx.user else None
+
+
 def register(router) -> None:
-    router.text(td.BOOK_WORD, my_book, *td.BOOK_ALIASES)
-    router.text(td.BUREAU_WORD, bureau_view)
-    router.postback("deeds.mine", my_book)
-    router.postback("deeds.bureau", bureau_view)
-    router.postback("deed.edit", edit_deed)
-    router.postback("deed.delete", delete_deed)
-    router.postback("deed.delete_ok", delete_ok)
+    own = coordinator_of(_own_bureau)
+    router.text(td.BOOK_WORD, my_book, *td.BOOK_ALIASES, role=Role.STAFF)
+    router.postback("deeds.mine", my_book, role=Role.STAFF)
+    router.text(td.BUREAU_WORD, bureau_view, role=own)
+    router.postback("deeds.bureau", bureau_view, role=own)
+    router.postback("deed.edit", edit_deed, role=Role.STAFF)
+    router.postback("deed.delete", delete_deed, role=Role.STAFF)
+    router.postback("deed.delete_ok", delete_ok, role=Role.STAFF)
     router.postback("deed.keep", keep)

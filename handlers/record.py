@@ -3,7 +3,7 @@ Photos, the volunteer numbers and the card's buttons are in handlers/record_fini
 
 ```mermaid
 stateDiagram-v2
-    [*] --> virtue: deed.start / RECORD_WORD
+    [*] --> virtue: deed.start / RECORD_WORD / deed.virtue
     [*] --> when: SHORTCUT + text (virtue guessed)
     [*] --> virtue: SHORTCUT + text (no guess)
     virtue --> describe
@@ -15,32 +15,45 @@ stateDiagram-v2
     photos --> confirm: skip/done
     beneficiaries --> hours
     hours --> confirm
-    confirm --> virtue: edit field (then back to confirm)
-    confirm --> [*]: confirm (record / edit) or cancel
+    confirm --> virtue: deed.field (then back to confirm)
+    confirm --> [*]: deed.confirm (record / edit) or cancel
 ```
+A menu word or tile in any step parks the draft (bot/conversation/parking.py); "ทำรายการค้างต่อ" resumes it.
 """
 from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from enum import StrEnum
 
 import messages_th.common as th
 import messages_th.deeds as td
 from bot.services import deeds as svc
-from bot.conversation.auth import require
+from bot.conversation.context import StaleButton
+from bot.conversation.flow import virtue_from_text, wait_for_button
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
-from messages_th.virtues import VIRTUES, suggest_virtue
+from messages_th.virtues import suggest_virtue
+from models.enums import Role
 
 FLOW = "deed"
-STEP_OF_FIELD = {"virtue": "virtue", "description": "describe", "deed_date": "when", "photos": "photos",
-                 "beneficiaries": "beneficiaries", "hours": "hours"}
+
+
+class Step(StrEnum):
+    VIRTUE = "virtue"
+    DESCRIBE = "describe"
+    WHEN = "when"
+    PHOTOS = "photos"
+    BENEFICIARIES = "beneficiaries"
+    HOURS = "hours"
+    CONFIRM = "confirm"
+
+
+STEP_OF_FIELD = {"virtue": Step.VIRTUE, "description": Step.DESCRIBE, "deed_date": Step.WHEN,
+                 "photos": Step.PHOTOS, "beneficiaries": Step.BENEFICIARIES, "hours": Step.HOURS}
 
 
 def _open(ctx, step: str, draft: dict):
-    """Auth and the daily limit before any typing; None when the flow was started."""
-    refusal = require(ctx)
-    if refusal:
-        return refusal
+    """The daily limit before any typing (the route checked the role); None when the flow was started."""
     try:
         svc.check_daily_limit(ctx.session, ctx.user, ctx.now)
     except svc.DeedError as err:
@@ -51,7 +64,7 @@ def _open(ctx, step: str, draft: dict):
 
 def start_deed(ctx):
     """Start a deed; next: choose a virtue."""
-    return _open(ctx, "virtue", {}) or [td.ask_virtue()]
+    return _open(ctx, Step.VIRTUE, {}) or [td.ask_virtue()]
 
 
 def deed_shortcut(ctx):
@@ -60,11 +73,11 @@ def deed_shortcut(ctx):
     if not rest:
         return start_deed(ctx)
     if len(rest) > svc.MAX_DESCRIPTION:
-        return require(ctx) or [th.too_long(svc.MAX_DESCRIPTION, len(rest))]
+        return [th.too_long(svc.MAX_DESCRIPTION, len(rest))]
     guess = suggest_virtue(rest)
     if guess:
-        return _open(ctx, "when", {"description": rest, "virtue": guess, "suggested": True}) or [_ask_when(ctx, True)]
-    return _open(ctx, "virtue", {"description": rest}) or [td.ask_virtue(described=True)]
+        return _open(ctx, Step.WHEN, {"description": rest, "virtue": guess, "suggested": True}) or [_ask_when(ctx, True)]
+    return _open(ctx, Step.VIRTUE, {"description": rest}) or [td.ask_virtue(described=True)]
 
 
 def _ask_when(ctx, suggested: bool = False) -> dict:
@@ -79,47 +92,52 @@ def in_flow(ctx) -> bool:
 def advance(ctx, after: str):
     """Move past `after`; a field edited from the card goes straight back to the card."""
     d = ctx.draft
-    if d.get("back") or after == "hours" or (after == "photos" and d["virtue"] != "volunteer"):
+    if d.get("back") or after == Step.HOURS or (after == Step.PHOTOS and d["virtue"] != "volunteer"):
         return confirm_card(ctx)
-    nxt = {"virtue": "describe" if not d.get("description") else "when", "describe": "when", "when": "photos",
-           "photos": "beneficiaries", "beneficiaries": "hours"}[after]
+    nxt = {Step.VIRTUE: Step.WHEN if d.get("description") else Step.DESCRIBE, Step.DESCRIBE: Step.WHEN,
+           Step.WHEN: Step.PHOTOS, Step.PHOTOS: Step.BENEFICIARIES, Step.BENEFICIARIES: Step.HOURS}[Step(after)]
     ctx.goto(nxt)
     return [prompt_for(ctx, nxt)]
 
 
 def prompt_for(ctx, step: str) -> dict:
-    """The question a step asks."""
-    if step == "virtue":
-        return td.ask_virtue()
-    if step == "describe":
-        return td.ask_description(ctx.draft["virtue"], svc.MAX_DESCRIPTION)
-    if step == "when":
-        return _ask_when(ctx)
-    if step == "photos":
-        return td.ask_photos(svc.MAX_PHOTOS)
-    return td.ask_beneficiaries() if step == "beneficiaries" else td.ask_hours()
+    """The question a step asks (with its buttons); the router also sends it after a hint."""
+    asks = {Step.VIRTUE: td.ask_virtue,
+            Step.DESCRIBE: lambda: td.ask_description(ctx.draft["virtue"], svc.MAX_DESCRIPTION),
+            Step.WHEN: lambda: _ask_when(ctx), Step.PHOTOS: lambda: td.ask_photos(svc.MAX_PHOTOS),
+            Step.BENEFICIARIES: td.ask_beneficiaries, Step.HOURS: td.ask_hours,
+            Step.CONFIRM: lambda: _card(ctx)}
+    return asks[Step(step)]()
+
+
+def _card(ctx) -> dict:
+    return td.confirm_card(td.draft_view(ctx.draft), ctx.draft["nonce"], editing=bool(ctx.draft.get("deed_id")))
+
+
+def prompt(step: Step):
+    return lambda ctx: prompt_for(ctx, step)
 
 
 def choose_virtue(ctx):
     """A virtue was tapped (also starts a deed outside the flow); next: describe or when."""
-    key = (ctx.postback[1] if ctx.postback else {}).get("k")
+    key = ctx.arg("k")
     if key not in svc.VIRTUES:
-        return None
+        raise StaleButton("unknown virtue")
     if not in_flow(ctx):
-        refused = _open(ctx, "virtue", {})
+        refused = _open(ctx, Step.VIRTUE, {})
         if refused:
             return refused
     ctx.update_draft(virtue=key)
-    return advance(ctx, "virtue")
+    return advance(ctx, Step.VIRTUE)
 
 
 def on_virtue_text(ctx):
     """Typed virtue name; next: describe or when."""
-    for v in VIRTUES:
-        if ctx.text in (v.name, v.label):
-            ctx.update_draft(virtue=v.key)
-            return advance(ctx, "virtue")
-    return None
+    key = virtue_from_text(ctx.text)
+    if key is None:
+        return None
+    ctx.update_draft(virtue=key)
+    return advance(ctx, Step.VIRTUE)
 
 
 def on_describe(ctx):
@@ -130,7 +148,7 @@ def on_describe(ctx):
         ctx.update_draft(description=svc.check_description(ctx.text))
     except svc.DeedError as err:
         return [th.too_long(err.info["limit"], err.info["length"])] if err.code == "too_long" else None
-    return advance(ctx, "describe")
+    return advance(ctx, Step.DESCRIBE)
 
 
 def _set_date(ctx, day: date):
@@ -140,14 +158,12 @@ def _set_date(ctx, day: date):
         bad = td.date_in_future(err.info["today"]) if err.code == "future" else td.date_before_fy(**err.info)
         return [bad, _ask_when(ctx)]
     ctx.update_draft(deed_date=day.isoformat())
-    return advance(ctx, "when")
+    return advance(ctx, Step.WHEN)
 
 
 def choose_when(ctx):
     """Today / yesterday / picked date; next: photos."""
-    if not (in_flow(ctx) and ctx.step == "when"):
-        return [td.problem("stale")]
-    today, which = today_bkk(ctx.now), ctx.postback[1].get("d")
+    today, which = today_bkk(ctx.now), ctx.arg("d")
     if which == "pick":
         try:
             return _set_date(ctx, date.fromisoformat(ctx.postback_params.get("date", "")))
@@ -168,16 +184,16 @@ def on_when_text(ctx):
 
 def confirm_card(ctx):
     """Show the card; next: confirm, fix a field or cancel."""
-    ctx.goto("confirm", back=False)
-    return [td.confirm_card(td.draft_view(ctx.draft), ctx.draft["nonce"], editing=bool(ctx.draft.get("deed_id")))]
+    ctx.goto(Step.CONFIRM, back=False)
+    return [_card(ctx)]
 
 
 def register(router) -> None:
-    router.text(td.RECORD_WORD, start_deed)
-    router.text_prefix(td.SHORTCUT, deed_shortcut)
-    router.postback("deed.start", start_deed)
-    router.postback("deed.virtue", choose_virtue)
-    router.postback("deed.when", choose_when)
-    for step, fn in (("virtue", on_virtue_text), ("describe", on_describe), ("when", on_when_text),
-                     ("confirm", lambda ctx: None)):
-        router.step(FLOW, step, fn, hint=td.HINTS[step])
+    router.text(td.RECORD_WORD, start_deed, role=Role.STAFF)
+    router.text_prefix(td.SHORTCUT, deed_shortcut, role=Role.STAFF)
+    router.postback("deed.start", start_deed, role=Role.STAFF)
+    router.postback("deed.virtue", choose_virtue, role=Role.STAFF, in_step=(FLOW, Step.VIRTUE), entry=True)
+    router.postback("deed.when", choose_when, in_step=(FLOW, Step.WHEN))
+    for step, fn in ((Step.VIRTUE, on_virtue_text), (Step.DESCRIBE, on_describe), (Step.WHEN, on_when_text),
+                     (Step.CONFIRM, wait_for_button)):
+        router.step(FLOW, step, fn, hint=td.HINTS[step], prompt=prompt(step))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import messages_th.deeds as td
 from bot.services import deeds as svc
 from bot.services import deed_stats as stats
-from bot.conversation.auth import require
 from bot.line.gateway import GatewayError
-from handlers.record import FLOW, STEP_OF_FIELD, advance, in_flow, prompt_for
+from handlers.record import FLOW, STEP_OF_FIELD, Step, advance, prompt, prompt_for
+from models.enums import Role
 
 
 def on_photo(ctx):
     """Image (fetched now, checked, kept) or skip/done; next: more photos, volunteer details or confirm."""
     if ctx.text in td.SKIP_WORDS + td.DONE_WORDS:
-        return advance(ctx, "photos")
+        return advance(ctx, Step.PHOTOS)
     if ctx.message_type != "image":
         return None
     try:
@@ -26,7 +26,7 @@ def on_photo(ctx):
     photos = ctx.draft.get("photos", []) + [photo]
     ctx.update_draft(photos=photos)
     if len(photos) >= svc.MAX_PHOTOS:
-        return [td.photo_saved(len(photos), svc.MAX_PHOTOS)] + advance(ctx, "photos")
+        return [td.photo_saved(len(photos), svc.MAX_PHOTOS)] + advance(ctx, Step.PHOTOS)
     return [td.photo_saved(len(photos), svc.MAX_PHOTOS)]
 
 
@@ -48,27 +48,25 @@ def _number(ctx, field: str, cast, low, high):
 
 def on_beneficiaries(ctx):
     """Number of people helped or skip; next: hours."""
-    return _number(ctx, "beneficiaries", int, 1, 100_000)
+    return _number(ctx, Step.BENEFICIARIES, int, 1, 100_000)
 
 
 def on_hours(ctx):
     """Volunteer hours or skip; next: confirm."""
-    return _number(ctx, "hours", float, 0.5, 24)
+    return _number(ctx, Step.HOURS, float, 0.5, 24)
 
 
 def fix(ctx):
     """Which field to change; next: that field's step."""
-    if not (in_flow(ctx) and ctx.step == "confirm"):
-        return [td.problem("stale")]
     return [td.fix_menu(ctx.draft.get("virtue") == "volunteer")]
 
 
 def choose_field(ctx):
     """Go back to one field; next: its step, then the card again."""
-    field = ctx.postback[1].get("f")
-    if not in_flow(ctx) or field not in STEP_OF_FIELD or ctx.step not in ("confirm", "when"):
-        return [td.problem("stale")]
-    back = ctx.step == "confirm"
+    field = ctx.arg("f")
+    if field not in STEP_OF_FIELD:
+        return None
+    back = ctx.step == Step.CONFIRM
     ctx.goto(STEP_OF_FIELD[field], back=back, **({"photos": []} if field == "photos" else {}))
     return [prompt_for(ctx, STEP_OF_FIELD[field])]
 
@@ -76,11 +74,8 @@ def choose_field(ctx):
 def confirm(ctx):
     """Store the deed (or the edit) once; next: done."""
     d = ctx.draft
-    if not (in_flow(ctx) and ctx.step == "confirm" and ctx.postback[1].get("n") == d.get("nonce")):
-        return [td.problem("stale")]
-    refusal = require(ctx)
-    if refusal:
-        return refusal
+    if ctx.arg("n") != d.get("nonce"):
+        return None  # a card of an earlier draft
     v = td.draft_view(d)
     fields = dict(virtue=v["virtue"], description=v["description"], deed_date=v["deed_date"],
                   photos=d.get("photos") or [], beneficiaries=v["beneficiaries"], hours=v["hours"])
@@ -99,8 +94,8 @@ def confirm(ctx):
 
 
 def register(router) -> None:
-    router.postback("deed.fix", fix)
-    router.postback("deed.field", choose_field)
-    router.postback("deed.confirm", confirm)
-    for step, fn in (("photos", on_photo), ("beneficiaries", on_beneficiaries), ("hours", on_hours)):
-        router.step(FLOW, step, fn, hint=td.HINTS[step])
+    router.postback("deed.fix", fix, in_step=(FLOW, Step.CONFIRM))
+    router.postback("deed.field", choose_field, in_step=(FLOW, (Step.CONFIRM, Step.WHEN)))
+    router.postback("deed.confirm", confirm, role=Role.STAFF, in_step=(FLOW, Step.CONFIRM))
+    for step, fn in ((Step.PHOTOS, on_photo), (Step.BENEFICIARIES, on_beneficiaries), (Step.HOURS, on_hours)):
+        router.step(FLOW, step, fn, hint=td.HINTS[step], prompt=prompt(step))

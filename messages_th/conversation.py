@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from messages_th.common import QR_LABEL_MAX, QR_MAX_ITEMS, pb, text
+from messages_th.flex import bubble, button, flex, txt
 
 RESUME_LABEL, DISCARD_LABEL = "ทำรายการค้างต่อ", "ทิ้งรายการค้าง"
 # What each flow is called when it is offered back (the plan's and the menus' own words).
@@ -21,23 +22,30 @@ def offer_items(parked_id: str) -> list[dict]:
             {"type": "action", "action": pb(DISCARD_LABEL, "flow.discard", DISCARD_LABEL, p=parked_id)}]
 
 
+def _offer_text(flow: str) -> str:
+    return f"คุณยังมีรายการ \u201c{flow_name(flow)}\u201d ที่ทำค้างไว้ครับ"
+
+
 def offer(flow: str, parked_id: str) -> dict:
-    """A separate message when the reply has no room for the two quick replies."""
-    return text(f"คุณยังมีรายการ \u201c{flow_name(flow)}\u201d ที่ทำค้างไว้ครับ ทำต่อหรือทิ้งได้จากปุ่มด้านล่าง",
-                {"items": offer_items(parked_id)})
+    """A card with the two buttons, for a reply whose last message has no room for two more quick replies
+    (it goes before that message, so the menu's own quick replies stay visible)."""
+    buttons = [button(RESUME_LABEL, pb(RESUME_LABEL, "flow.resume", RESUME_LABEL, p=parked_id)),
+               button(DISCARD_LABEL, pb(DISCARD_LABEL, "flow.discard", DISCARD_LABEL, p=parked_id), "secondary")]
+    return flex(_offer_text(flow), bubble(body=[txt(_offer_text(flow), "sm")], footer=buttons, size="kilo"))
 
 
 def with_offer(messages: list[dict], flow: str, parked_id: str) -> list[dict]:
-    """The reply with "ทำรายการค้างต่อ" / "ทิ้งรายการค้าง" added to its last message's quick replies, or
-    as a short extra message (LINE shows quick replies of the last message only)."""
+    """The reply with "ทำรายการค้างต่อ" / "ทิ้งรายการค้าง": as two more quick replies of its last message
+    when they fit, else as a small card before the last message (LINE shows only the last one's quick
+    replies); a reply already at LINE's 5 messages is left as it is (the offer comes again later)."""
     if not messages:
-        return [offer(flow, parked_id)]
+        return [text(_offer_text(flow), {"items": offer_items(parked_id)})]
     last = messages[-1]
     items = (last.get("quickReply") or {}).get("items", [])
-    if len(items) + 2 <= QR_MAX_ITEMS and last.get("type") == "text":
+    if len(items) + 2 <= QR_MAX_ITEMS:
         return messages[:-1] + [{**last, "quickReply": {"items": items + offer_items(parked_id)}}]
     if len(messages) < 5:
-        return messages + [offer(flow, parked_id)]
+        return messages[:-1] + [offer(flow, parked_id), last]
     return messages
 
 
@@ -56,3 +64,18 @@ def parked_gone() -> dict:
 
 
 assert all(len(label) <= QR_LABEL_MAX for label in (RESUME_LABEL, DISCARD_LABEL))
+
+
+def reprompt(note: dict, prompt: dict | None) -> list[dict]:
+    """A hint (or the stale-button note) with the step's buttons again. A card with buttons is sent again
+    before the note; quick replies move onto the note (LINE shows only the last message's), ahead of the
+    note's own (cancel); a plain question without buttons is not repeated (the note says what is needed)."""
+    if prompt is None:
+        return [note]
+    items = (prompt.get("quickReply") or {}).get("items", [])
+    own = (note.get("quickReply") or {}).get("items", [])
+    merged = {**note, "quickReply": {"items": (items + own)[:QR_MAX_ITEMS]}} if items else note
+    if prompt.get("type") == "flex":
+        bare = {k: v for k, v in prompt.items() if k != "quickReply"}
+        return [bare, merged]
+    return [merged]

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
 import messages_th.common as th
+import messages_th.conversation as tc
 from bot.conversation import parking
 from bot.conversation.auth import Need, refusal
 from bot.conversation.context import Ctx, StaleButton
@@ -221,7 +222,7 @@ class Router:
             out = None
         if out is not None:
             return out
-        return [th.unexpected_input(step.hint)] + ([step.prompt(ctx)] if step.prompt else [])
+        return tc.reprompt(th.unexpected_input(step.hint), step.prompt(ctx) if step.prompt else None)
 
     def _guarded(self, ctx: Ctx, route: Route) -> list[dict] | None:
         return refusal(ctx, route.role) or self._call(ctx, route.fn)
@@ -236,7 +237,7 @@ class Router:
 
     def _stale(self, ctx: Ctx) -> list[dict]:
         """One answer for an old, used or forged button; in a flow, the step's question follows."""
-        return [th.bad_postback()] + self.prompt(ctx)
+        return tc.reprompt(th.bad_postback(), (self.prompt(ctx) or [None])[0])
 
     def _not_understood(self, ctx: Ctx) -> list[dict]:
         return (self._fallback(ctx) if self._fallback else None) or [th.help_text()]

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
 from models.core import User
-from models.deeds import Deed
+from models.deeds import Deed, DeedHistory
 from models.enums import UserStatus
 
 
@@ -56,3 +56,11 @@ def participation(session: Session, bureau_id: int, start: date, end: date) -> t
     part, deeds = session.execute(select(func.count(Deed.user_id.distinct()), func.count(Deed.id)).where(
         Deed.user_id.in_(staff), Deed.deleted_at.is_(None), Deed.deed_date >= start, Deed.deed_date <= end)).one()
     return int(part or 0), int(active), int(deeds or 0)
+
+
+def edited_ids(session: Session, deed_ids: list[int]) -> set[int]:
+    """Which of these deeds were ever edited (the book marks them)."""
+    if not deed_ids:
+        return set()
+    return set(session.scalars(select(DeedHistory.deed_id).where(
+        DeedHistory.deed_id.in_(deed_ids), DeedHistory.action == "edit")))

@@ -5,16 +5,15 @@ caller's transaction. Errors are `DeedError(code)`; handlers turn the code into 
 """
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, func, select
 from sqlmodel import Session
 
-from bot.services import ledger
-from bot.web.media import delete_private, store_private
+from bot.services import files, ledger
+from bot.services.files import delete_private, store_private
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, start_of_day_bkk, today_bkk
-from models.core import User
+from models.core import Bureau, User, utcnow
 from models.deeds import VIRTUES, Deed, DeedHistory
 
 MAX_DESCRIPTION = 1000
@@ -22,8 +21,8 @@ DAILY_LIMIT = 20
 DOUBLE_TAP = timedelta(seconds=60)
 EDIT_WINDOW = timedelta(days=7)
 MAX_PHOTOS = 3
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+MAX_PHOTO_BYTES = files.MAX_PHOTO_BYTES
+IMAGE_FORMATS = files.IMAGE_FORMATS
 EDITABLE = ("virtue", "description", "deed_date", "photos", "beneficiaries", "hours")
 
 
@@ -154,7 +153,6 @@ def erase_user_deeds(session: Session, user: User, *, media_dir: str | None = No
                      now: datetime | None = None) -> int:
     """PDPA erasure: blank descriptions and photos (files too, unless another deed shares them), blank
     personal history, append `erase` entries. Counts, virtues and dates stay. Returns deeds erased."""
-    from models.core import utcnow
     now = now or utcnow()
     deeds = session.scalars(select(Deed).where(Deed.user_id == user.id, Deed.erased_at.is_(None))).all()
     files = set()
@@ -171,10 +169,7 @@ def erase_user_deeds(session: Session, user: User, *, media_dir: str | None = No
         session.add(DeedHistory(deed_id=deed.id, actor_user_id=None, action="erase", before={}, after={},
                                 ledger_seq=entry.seq, created_at=now))
     session.flush()
-    if media_dir is None:
-        from flask import current_app, has_app_context
-        media_dir = current_app.config["BOT"].MEDIA_DIR if has_app_context() else None
-    for path in files:
+    for path in files:  # without a media_dir (scripts) the files stay; every chat and CLI caller passes it
         shared = session.scalar(select(func.count()).select_from(Deed)
                                 .where(cast(Deed.photos, String).contains(path.rsplit("/", 1)[-1])))
         if media_dir and not shared:
@@ -183,17 +178,13 @@ def erase_user_deeds(session: Session, user: User, *, media_dir: str | None = No
 
 
 def accept_photo(media_dir: str, data: bytes) -> dict:
-    """Check size and that the bytes are a real JPEG/PNG (Pillow), then store privately: {path, sha256}."""
-    from PIL import Image
-    if len(data) > MAX_PHOTO_BYTES:
-        raise DeedError("too_large", limit_mb=MAX_PHOTO_BYTES // (1024 * 1024), size=len(data))
+    """The one photo intake (bot/services/files.py), with its errors as DeedError: {path, sha256}."""
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            fmt = img.format
-            img.verify()
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for junk input
-        raise DeedError("not_image") from exc
-    if fmt not in IMAGE_FORMATS:
-        raise DeedError("not_image")
-    path, digest = store_private(media_dir, data, IMAGE_FORMATS[fmt])
-    return {"path": path, "sha256": digest}
+        return files.accept_photo(media_dir, data)
+    except files.PhotoError as err:
+        raise DeedError(err.code, **err.info) from err
+
+
+def bureau_of(session: Session, user: User | None) -> Bureau | None:
+    """The member's own bureau, or None (an admin may have none)."""
+    return session.get(Bureau, user.bureau_id) if user is not None and user.bureau_id else None
