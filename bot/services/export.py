@@ -40,7 +40,18 @@ def export_round(session: Session, code: str, now: datetime | None = None) -> Wo
                         thai_datetime(report.submitted_at) if report else None])
         _bureau_sheet(wb, session, rnd, bureau, status, report)
     _style(summary, 4)
+    _as_text(wb)
     return wb
+
+
+def _as_text(wb: Workbook) -> None:
+    """Nothing we write is a formula: an answer typed as "=HYPERLINK(...)" or "=1+1" stays text (openpyxl
+    turns any string starting with "=" into a live formula)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _bureau_sheet(wb, session, rnd, bureau, status, report) -> None:

