@@ -79,3 +79,9 @@ def reprompt(note: dict, prompt: dict | None) -> list[dict]:
         bare = {k: v for k, v in prompt.items() if k != "quickReply"}
         return [bare, merged]
     return [merged]
+
+
+def one_to_one_only() -> dict:
+    """What the bot says in a group or room chat: nothing personal is ever shown there."""
+    return text("บัญชีนี้ใช้งานได้ในแชตส่วนตัวเท่านั้นครับ เพื่อไม่ให้ข้อมูลส่วนบุคคลปรากฏในกลุ่ม\n"
+                "กรุณาเพิ่มบัญชีนี้เป็นเพื่อน แล้วพิมพ์ \"เมนู\" ในแชตส่วนตัวกับบัญชีนี้")

@@ -138,6 +138,8 @@ class Router:
     def dispatch(self, ctx: Ctx) -> list[dict]:
         ctx.router = self
         etype = ctx.event.get("type")
+        if (ctx.event.get("source") or {}).get("type") in ("group", "room"):
+            return self._shared_chat(ctx, etype)
         if etype == "follow":
             return _run_all(self._follow, ctx)
         if etype == "unfollow":
@@ -155,6 +157,15 @@ class Router:
         was_in_flow = bool(ctx.flow)
         out = self._route(ctx, etype)
         return notes + parking.offer(ctx, out, ended=was_in_flow and not ctx.flow)
+
+    def _shared_chat(self, ctx: Ctx, etype: str) -> list[dict]:
+        """The bot is for one-to-one chats: in a group or room no flow runs and nothing personal is shown;
+        being added, a button, or one of our words gets the short note (other chatter gets nothing)."""
+        text = ctx.text
+        if etype in ("join", "postback") or (text is not None and (text in self._keywords
+                                                                   or text.lower() in CANCEL_WORDS)):
+            return [tc.one_to_one_only()]
+        return []
 
     def _route(self, ctx: Ctx, etype: str) -> list[dict]:
         text = ctx.text
