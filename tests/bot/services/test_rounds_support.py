@@ -13,8 +13,9 @@ from tests.factories import make_bureau, make_user
 # would make every flow look idle for hours (and expire).
 FY = 2569
 JAN = datetime(2026, 1, 15, 3, 0, tzinfo=timezone.utc)
+# A real 1x1 PNG (Pillow verifies photos now; the earlier bytes had a bad IDAT checksum).
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def seed(db, *, items: int = 0, fy: int = FY) -> SimpleNamespace:
