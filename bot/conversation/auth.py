@@ -40,7 +40,7 @@ def top_role(session: Session, user: User | None) -> str | None:
 class Need:
     """Who may use a route: a role, optionally of the bureau `bureau(ctx)` names (admins always may)."""
     role: str = "staff"
-    bureau: Callable | None = None  # ctx -> bureau id or None (None: the role in any bureau)
+    bureau: Callable | None = None  # ctx -> bureau id (None returned: admins only); unset: the role anywhere
 
 
 def coordinator_of(bureau: Callable) -> Need:
@@ -52,7 +52,11 @@ def refusal(ctx, need: Need | None) -> list[dict] | None:
     """None when allowed (or nothing is required); otherwise the polite refusal the router sends."""
     if need is None:
         return None
-    return require(ctx, need.role, need.bureau(ctx) if need.bureau else None)
+    if need.bureau is None:
+        return require(ctx, need.role)
+    bureau_id = need.bureau(ctx)
+    # "Of this bureau, else admin": with no bureau to name, only an admin may (not any coordinator).
+    return require(ctx, need.role, bureau_id) if bureau_id is not None else require(ctx, Role.ADMIN)
 
 
 def require(ctx, role: str = "staff", bureau_id: int | None = None) -> list[dict] | None:
