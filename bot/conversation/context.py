@@ -61,6 +61,9 @@ class Ctx:
             if default is _MISSING:
                 raise StaleButton(f"missing {name}")
             return default
+        if cast is int and not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+            # ids and offsets are plain ASCII digits: "²" passes isdigit(), "٣" and " 5" pass int()
+            raise StaleButton(f"bad {name}")
         try:
             return cast(raw)
         except (TypeError, ValueError) as exc:
