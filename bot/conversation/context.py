@@ -1,6 +1,7 @@
 """What a handler sees: the event, the actor, the conversation state, the clock. Handlers never call LINE."""
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -12,6 +13,7 @@ from models.core import ConversationState, User
 
 
 _MISSING: Any = object()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # keeps tab and newline
 PARKED_MAX = 3  # unfinished flows kept for "ทำรายการค้างต่อ"; the oldest beyond this is dropped
 
 
@@ -48,7 +50,11 @@ class Ctx:
 
     @property
     def text(self) -> str | None:
-        return self.message.get("text", "").strip() if self.message_type == "text" else None
+        """The typed text, stripped, without control characters (a NUL fails on PostgreSQL)."""
+        if self.message_type != "text":
+            return None
+        raw = self.message.get("text")
+        return _CONTROL.sub("", raw).strip() if isinstance(raw, str) else ""
 
     @property
     def postback_params(self) -> dict:

@@ -24,3 +24,8 @@ def test_a_good_id_a_default_and_a_missing_one():
     assert c.arg("id", int) == 42 and c.arg("o", int, 0) == 0
     with pytest.raises(StaleButton):
         c.arg("o", int)
+
+
+def test_typed_text_loses_control_characters_but_keeps_lines():
+    event = ev.text_event("U" + "0" * 32, " ช่วย\x00เพื่อน\x1b\nยกของ\t ")
+    assert Ctx(session=None, event=event, user=None, state=None, now=None, config=None).text == "ช่วยเพื่อน\nยกของ"
