@@ -35,6 +35,7 @@ class Step:
     hint: str = ""              # what the step expects, said back when something else arrives
     prompt: Prompt | None = None  # the step's question again (with its buttons), sent after the hint
     takes: frozenset = frozenset()  # words this step reads itself, even where they are also menu words
+    role: Need | None = None        # checked at every input, not only when the flow started
 
 
 @dataclass
@@ -94,11 +95,12 @@ class Router:
         self._postbacks[action] = Route(fn, _need(role), _steps(in_step), entry, keeps_flow)
 
     def step(self, flow: str, step: str, fn: Handler, hint: str = "", *, prompt: Prompt | None = None,
-             takes: Iterable[str] = ()) -> None:
+             takes: Iterable[str] = (), role=None) -> None:
+        """A step's input handler. `role`: who may still be in this step (a role removed meanwhile ends it)."""
         key = (str(flow), str(step))
         if key in self._steps:
             raise ValueError(f"step registered twice: {key}")
-        self._steps[key] = Step(fn, hint, prompt, frozenset(takes))
+        self._steps[key] = Step(fn, hint, prompt, frozenset(takes), _need(role))
 
     def image(self, fn: Handler) -> None:
         self._images.append(fn)
@@ -227,6 +229,11 @@ class Router:
         return out
 
     def _run_step(self, ctx: Ctx, step: Step) -> list[dict]:
+        denied = refusal(ctx, step.role)
+        if denied:
+            log.info("user %s lost the role for %s/%s; the flow ends", ctx.user_ref, ctx.flow, ctx.step)
+            ctx.end()
+            return denied
         try:
             out = step.fn(ctx)
         except StaleButton:
