@@ -3,58 +3,81 @@ date, unless an admin unlocked it). The organization's pledge (no bureau) is the
 
 ```mermaid
 stateDiagram-v2
-    [*] --> Problem: "เขียนพันธะ" / pledge.edit b=bureau (coordinator)
-    [*] --> Problem: pledge.fix i=item (the same steps, then replaces the item)
-    Problem --> GoodDeed: text
-    GoodDeed --> Virtue: text
-    Virtue --> Indicator: pledge.virtue v=key
-    Indicator --> Target: text
-    Target --> Confirm: text or "ไม่มี"
-    Confirm --> [*]: pledge.save (adds, or updates the item being fixed)
-    [*] --> Remove: pledge.remove i=item
-    Remove --> [*]: pledge.remove_ok (refused once staff reported progress on it)
-    note right of Problem: "ยกเลิก" leaves from any step
+    [*] --> problem: "เขียนพันธะ" / pledge.edit b=bureau (coordinator)
+    [*] --> problem: pledge.fix i=item (the same steps, then replaces the item)
+    problem --> good_deed: text
+    good_deed --> virtue: text
+    virtue --> indicator: pledge.virtue v=key, or the virtue's name typed
+    indicator --> target: text
+    target --> confirm: text or "ไม่มี"
+    confirm --> [*]: pledge.save (adds, or updates the item being fixed)
+    note right of problem: "ยกเลิก" leaves from any step; pledge.remove / pledge.remove_ok (refused once staff reported progress) are buttons outside the flow
 ```
 """
 from __future__ import annotations
 
-import messages_th.pledge as th
-from bot.services import pledges as svc
-from bot.conversation.auth import require
-from handlers.pledge import bureau_param, item_and_pledge, owner_label
-from messages_th.dates import fiscal_year_be, today_bkk
-from messages_th.virtues import BY_KEY, VIRTUES
+from enum import StrEnum
 
+import messages_th.pledge as th
+from bot.conversation.auth import coordinator_of
+from bot.conversation.flow import bureau_param, own_bureau, text_step, virtue_from_text, wait_for_button
+from bot.services import pledges as svc
+from handlers.pledge import item_and_pledge, owner_label
+from messages_th.dates import fiscal_year_be, today_bkk
+from messages_th.virtues import BY_KEY
+
+FLOW = "pledge"
 FIELDS = svc.ITEM_FIELDS
 _item_dict = svc.item_dict
 
 
-def start_edit(ctx):
-    """Coordinator of the bureau only, while the pledge is not locked. Next: problem."""
-    bureau_id = bureau_param(ctx)
-    denied = require(ctx, "coordinator", bureau_id=bureau_id) if bureau_id else require(ctx, "admin")
-    if denied:
-        return denied
-    fy, today = fiscal_year_be(ctx.now), today_bkk(ctx.now)
-    if svc.is_locked(ctx.session, fy, bureau_id, today):
+class Step(StrEnum):
+    PROBLEM = "problem"
+    GOOD_DEED = "good_deed"
+    VIRTUE = "virtue"
+    INDICATOR = "indicator"
+    TARGET = "target"
+    CONFIRM = "confirm"
+
+
+def _item_bureau(ctx) -> int | None:
+    """Whose item the postback's `i` (or the draft's item) is: its pledge's bureau (None: the organization's,
+    admins only). A gone item names the actor's own bureau, so its coordinator hears that it is gone."""
+    raw = (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item")
+    _, pledge = item_and_pledge(ctx, raw)
+    return pledge.bureau_id if pledge is not None else own_bureau(ctx)
+
+
+def _draft_bureau(ctx) -> int | None:
+    return ctx.draft.get("b")
+
+
+def _locked(ctx, fy, bureau_id) -> list[dict] | None:
+    if svc.is_locked(ctx.session, fy, bureau_id, today_bkk(ctx.now)):
         return [th.locked(svc.lock_date(ctx.session, fy))]
-    n = len(svc.items_for(ctx.session, fy, bureau_id)) + 1
-    ctx.start("pledge", "problem", {"b": bureau_id, "fy": fy})
-    return [th.ask_problem(owner_label(ctx, bureau_id), n)]
+    return None
+
+
+def start_edit(ctx):
+    """Coordinator of the bureau only (router), while the pledge is not locked. Next: problem."""
+    bureau_id = bureau_param(ctx)
+    fy = fiscal_year_be(ctx.now)
+    locked = _locked(ctx, fy, bureau_id)
+    if locked:
+        return locked
+    ctx.start(FLOW, Step.PROBLEM, {"b": bureau_id, "fy": fy})
+    return [_ask_problem(ctx)]
 
 
 def _editable_item(ctx):
-    """(item, pledge, None) when the actor may change this item now; else (None, None, the refusal)."""
-    item, pledge = item_and_pledge(ctx, (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item"))
+    """(item, pledge, None) when the item is there and not locked; else (None, None, the answer). The role
+    (coordinator of the item's bureau, else admin) is the router's check."""
+    raw = (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item")
+    item, pledge = item_and_pledge(ctx, raw)
     if pledge is None:
-        return None, None, require(ctx, "staff") or [th.item_gone()]
-    denied = (require(ctx, "coordinator", bureau_id=pledge.bureau_id) if pledge.bureau_id
-              else require(ctx, "admin"))
-    if denied:
-        return None, None, denied
-    if svc.is_locked(ctx.session, pledge.fy, pledge.bureau_id, today_bkk(ctx.now)):
-        return None, None, [th.locked(svc.lock_date(ctx.session, pledge.fy))]
-    return item, pledge, None
+        return None, None, [th.item_gone()]
+    locked = _locked(ctx, pledge.fy, pledge.bureau_id)
+    return (None, None, locked) if locked else (item, pledge, None)
 
 
 def start_fix(ctx):
@@ -62,8 +85,8 @@ def start_fix(ctx):
     item, pledge, refusal = _editable_item(ctx)
     if refusal:
         return refusal
-    ctx.start("pledge", "problem", {"b": pledge.bureau_id, "fy": pledge.fy, "item": item.id})
-    return [th.ask_problem_again(item.position, _item_dict(item))]
+    ctx.start(FLOW, Step.PROBLEM, {"b": pledge.bureau_id, "fy": pledge.fy, "item": item.id})
+    return [_ask_problem(ctx)]
 
 
 def ask_remove(ctx):
@@ -82,64 +105,73 @@ def remove(ctx):
     return [th.cannot_remove(used) if used else th.item_removed(n)]
 
 
-def _text_step(field, next_step, prompt):
-    def step(ctx):
-        if not ctx.text:
-            return None
-        ctx.goto(next_step, **{field: ctx.text[:1000]})
-        return [prompt(ctx)]
-    step.__doc__ = f"Stores {field}. Next: {next_step}."
-    return step
+# ---- step prompts: the question again, with its buttons ------------------------------------------------
+
+def _ask_problem(ctx) -> dict:
+    d = ctx.draft
+    if d.get("item"):
+        item, _ = item_and_pledge(ctx, d["item"])
+        if item is not None:
+            return th.ask_problem_again(item.position, _item_dict(item))
+    n = len(svc.items_for(ctx.session, d["fy"], d.get("b"))) + 1
+    return th.ask_problem(owner_label(ctx, d.get("b")), n)
 
 
-on_problem = _text_step("problem", "good_deed", lambda ctx: th.ask_good_deed(ctx.text))
-on_good_deed = _text_step("good_deed", "virtue", lambda ctx: th.ask_virtue())
-on_indicator = _text_step("indicator", "target", lambda ctx: th.ask_target())
+def _confirm_card(ctx) -> dict:
+    return th.confirm_item({"position": 0, **{f: ctx.draft.get(f) for f in FIELDS}})
+
+
+PROMPTS = {
+    Step.PROBLEM: _ask_problem,
+    Step.GOOD_DEED: lambda ctx: th.ask_good_deed(ctx.draft.get("problem") or ""),
+    Step.VIRTUE: lambda ctx: th.ask_virtue(),
+    Step.INDICATOR: lambda ctx: th.ask_indicator(ctx.draft.get("virtue")),
+    Step.TARGET: lambda ctx: th.ask_target(),
+    Step.CONFIRM: _confirm_card,
+}
+
+
+def _then(step):
+    return lambda ctx: [PROMPTS[step](ctx)]
+
+
+on_problem = text_step("problem", Step.GOOD_DEED, _then(Step.GOOD_DEED))
+on_good_deed = text_step("good_deed", Step.VIRTUE, _then(Step.VIRTUE))
+on_indicator = text_step("indicator", Step.TARGET, _then(Step.TARGET))
+
+
+def _picked(ctx, key):
+    ctx.goto(Step.INDICATOR, virtue=key)
+    return [th.ask_indicator(key)]
 
 
 def on_virtue(ctx):
-    """Picked virtue (postback while in the flow). Next: indicator."""
-    key = ctx.postback[1].get("virtue")
-    if (ctx.flow, ctx.step) != ("pledge", "virtue") or key not in BY_KEY:
-        return None
-    ctx.goto("indicator", virtue=key)
-    return [th.ask_indicator(key)]
+    """Picked virtue (a button of the virtue step). Next: indicator."""
+    key = ctx.arg("virtue")
+    return _picked(ctx, key) if key in BY_KEY else None
 
 
 def on_virtue_text(ctx):
     """A typed virtue name works like the button. Next: indicator."""
-    key = next((v.key for v in VIRTUES if ctx.text and ctx.text in (v.name, v.label)), None)
-    if key is None:
-        return None
-    ctx.goto("indicator", virtue=key)
-    return [th.ask_indicator(key)]
-
-
-def wait_for_button(ctx):
-    """Typed text at the confirm card is not understood. Next: pledge.save."""
-    return None
+    key = virtue_from_text(ctx.text)
+    return _picked(ctx, key) if key else None
 
 
 def on_target(ctx):
     """Stores the target ("ไม่มี" = none). Next: confirm card."""
     if not ctx.text:
         return None
-    ctx.goto("confirm", target=None if ctx.text == th.NONE_WORD else ctx.text[:200])
-    return [th.confirm_item({"position": 0, **{f: ctx.draft.get(f) for f in FIELDS}})]
+    ctx.goto(Step.CONFIRM, target=None if ctx.text == th.NONE_WORD else ctx.text[:200])
+    return [_confirm_card(ctx)]
 
 
 def save(ctx):
-    """Adds the item after re-checking role and lock. Next: end."""
-    if (ctx.flow, ctx.step) != ("pledge", "confirm"):
-        return None
+    """Adds the item after re-checking the lock (the role is the router's check). Next: end."""
     d = ctx.draft
-    denied = require(ctx, "coordinator", bureau_id=d["b"]) if d.get("b") else require(ctx, "admin")
-    if denied:
+    locked = _locked(ctx, d["fy"], d.get("b"))
+    if locked:
         ctx.end()
-        return denied
-    if svc.is_locked(ctx.session, d["fy"], d.get("b"), today_bkk(ctx.now)):
-        ctx.end()
-        return [th.locked(svc.lock_date(ctx.session, d["fy"]))]
+        return locked
     if d.get("item"):
         item, _, refusal = _editable_item(ctx)
         ctx.end()
@@ -153,16 +185,17 @@ def save(ctx):
 
 
 def register(router) -> None:
-    router.text(th.EDIT_WORD, start_edit)
-    router.postback("pledge.edit", start_edit)
-    router.postback("pledge.virtue", on_virtue)
-    router.postback("pledge.save", save)
-    router.postback("pledge.fix", start_fix)
-    router.postback("pledge.remove", ask_remove)
-    router.postback("pledge.remove_ok", remove)
-    router.step("pledge", "problem", on_problem, th.HINT_PROBLEM)
-    router.step("pledge", "good_deed", on_good_deed, th.HINT_GOOD_DEED)
-    router.step("pledge", "virtue", on_virtue_text, th.HINT_VIRTUE)
-    router.step("pledge", "indicator", on_indicator, th.HINT_INDICATOR)
-    router.step("pledge", "target", on_target, th.HINT_TARGET)
-    router.step("pledge", "confirm", wait_for_button, th.HINT_CONFIRM)
+    of_param, of_item = coordinator_of(bureau_param), coordinator_of(_item_bureau)
+    router.text(th.EDIT_WORD, start_edit, role=of_param)
+    router.postback("pledge.edit", start_edit, role=of_param)
+    router.postback("pledge.virtue", on_virtue, in_step=(FLOW, Step.VIRTUE))
+    router.postback("pledge.save", save, role=coordinator_of(_draft_bureau), in_step=(FLOW, Step.CONFIRM))
+    router.postback("pledge.fix", start_fix, role=of_item)
+    router.postback("pledge.remove", ask_remove, role=of_item)
+    router.postback("pledge.remove_ok", remove, role=of_item)
+    hints = {Step.PROBLEM: th.HINT_PROBLEM, Step.GOOD_DEED: th.HINT_GOOD_DEED, Step.VIRTUE: th.HINT_VIRTUE,
+             Step.INDICATOR: th.HINT_INDICATOR, Step.TARGET: th.HINT_TARGET, Step.CONFIRM: th.HINT_CONFIRM}
+    steps = {Step.PROBLEM: on_problem, Step.GOOD_DEED: on_good_deed, Step.VIRTUE: on_virtue_text,
+             Step.INDICATOR: on_indicator, Step.TARGET: on_target, Step.CONFIRM: wait_for_button}
+    for step, fn in steps.items():
+        router.step(FLOW, step, fn, hints[step], prompt=PROMPTS[step])

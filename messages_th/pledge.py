@@ -157,6 +157,18 @@ def photo_failed() -> dict:
     return text("ขออภัยครับ ดึงรูปไม่สำเร็จ ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"ข้าม\"", keyword_replies(SKIP_WORD))
 
 
+def photo_problem(code: str, limit_mb: int = 5) -> dict:
+    """The photo was refused (not a JPEG/PNG, too big); the step stays, its buttons come with the text."""
+    why = {"not_image": "ไฟล์นี้ไม่ใช่รูปภาพ JPEG หรือ PNG", "too_large": f"รูปนี้ใหญ่เกิน {limit_mb} MB"}[code]
+    return text(f"{why} จึงไม่ได้แนบไว้ครับ\nส่งรูปอื่นได้ หรือพิมพ์ \"ข้าม\" เพื่อบันทึกโดยไม่มีรูป",
+                ask_progress_photo()["quickReply"])
+
+
+def not_your_item() -> dict:
+    return text("พันธะข้อนี้เป็นของสำนักอื่น จึงใช้ไม่ได้ครับ\nพิมพ์ \"พันธะของสำนัก\" เพื่อดูพันธะของสำนักคุณ",
+                keyword_replies(VIEW_WORD))
+
+
 ORG_OWNER = "สำนักงาน (ทั้งองค์กร)"
 
 

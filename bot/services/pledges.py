@@ -25,6 +25,17 @@ def item_dict(item: PledgeItem) -> dict:
     return {"id": item.id, "position": item.position, **{f: getattr(item, f) for f in ITEM_FIELDS}}
 
 
+def item_with_pledge(session: Session, item_id: int | None) -> tuple[PledgeItem | None, Pledge | None]:
+    """The item and its pledge; (None, None) when it is gone."""
+    item = session.get(PledgeItem, item_id) if item_id else None
+    return item, (session.get(Pledge, item.pledge_id) if item else None)
+
+
+def bureau_name(session: Session, bureau_id: int | None) -> str | None:
+    bureau = session.get(Bureau, bureau_id) if bureau_id else None
+    return bureau.name if bureau else None
+
+
 def progress_count(session: Session, user_id: int, item_id: int) -> int:
     """A person's live progress reports (deeds) on an item."""
     return int(session.exec(select(func.count()).select_from(Deed).where(

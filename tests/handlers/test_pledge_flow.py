@@ -191,3 +191,20 @@ def test_only_the_bureaus_coordinator_changes_items_and_not_after_the_lock(send,
     send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
     assert "ปิดการแก้ไข" in texts_to(line, w.coord)[-1]
     assert len(_items(db, w.b1)) == 1
+
+
+def test_a_non_image_at_the_progress_photo_step_is_refused_and_nothing_is_stored(send, line, db, clock, config):
+    from pathlib import Path
+    clock.set(JAN)
+    w = seed(db, items=1)
+    send("postback", w.staff, encode("pledge.progress", i=w.items[0]))
+    send("text", w.staff, "เข้าประชุมตรงเวลา")
+    line.put_content("555404", b"not an image", "image/jpeg")
+    send(ev.image_event(w.staff, message_id="555404"))
+    assert "ไม่ใช่รูปภาพ" in texts_to(line, w.staff)[-1]
+    assert not list((Path(config.MEDIA_DIR) / "private").glob("*"))  # nothing written
+    with db() as s:
+        assert s.exec(select(Deed)).all() == []  # still at the photo step: "ข้าม" records it without one
+    send("text", w.staff, "ข้าม")
+    with db() as s:
+        assert [d.photos for d in s.exec(select(Deed))] == [[]]
