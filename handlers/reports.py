@@ -1,43 +1,53 @@
 """Flow: a coordinator submits the bureau's round report item by item (pledge items, or the moral-org round's
-nine criteria: bot/report_forms.py); the draft lives in the database (RoundReport version 0, with a cursor), so
-leaving and coming back continues where one was. Also "สถานะรายงาน".
+nine criteria: bot/services/report_forms.py); the draft lives in the database (RoundReport version 0, with a
+cursor), so leaving and coming back continues where one was. Also "สถานะรายงาน".
 
 ```mermaid
 stateDiagram-v2
-    [*] --> PickRound: "ส่งรายงาน" / report.start
-    PickRound --> Done: report.round r=code b=bureau (resumes at the draft's cursor)
-    Done --> Result: text / "คงเดิม"
-    Result --> Problems: text / "คงเดิม"
-    Problems --> Photos: text / "ไม่มี"
-    Photos --> Photos: image (stored privately)
-    Photos --> Done: "เสร็จ" (next item)
-    Photos --> Confirm: "เสร็จ" (last item)
-    Confirm --> [*]: report.submit (new version; late after the due date)
-    note right of Done: "ยกเลิก" or another flow leaves; the draft stays
+    [*] --> done: "ส่งรายงาน" / report.start, then report.round r=code b=bureau (resumes at the draft's cursor)
+    done --> result: text / "คงเดิม"
+    result --> problems: text / "คงเดิม"
+    problems --> photos: text / "ไม่มี"
+    photos --> photos: image (checked, stored privately; a non-image is refused)
+    photos --> done: "เสร็จ" (next item)
+    photos --> confirm: "เสร็จ" (last item)
+    confirm --> [*]: report.submit (new version; late after the due date)
+    note right of done: "ยกเลิก" or another flow leaves; the draft stays
 ```
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 import messages_th.reports as th
+from bot.conversation.auth import coordinator_of, has_role, refusal
+from bot.conversation.flow import bureau_param, own_bureau, text_step, wait_for_button
+from bot.services import files
 from bot.services import report_forms as forms
 from bot.services import rounds as svc
-from bot.conversation.auth import has_role, require
-from bot.web.media import store_private
-from handlers.pledge import bureau_param
 from messages_th.dates import fiscal_year_be, today_bkk
-from models.core import Bureau
+from models.enums import Role
 from models.rounds import RoundReport
+
+FLOW = "report"
+
+
+class Step(StrEnum):
+    DONE = "done"
+    RESULT = "result"
+    PROBLEMS = "problems"
+    PHOTOS = "photos"
+    CONFIRM = "confirm"
 
 
 def start(ctx):
     """Coordinator picks a round (nearest due first; `round=` skips the picker). Next: report.round."""
     bureau_id = bureau_param(ctx)
-    denied = require(ctx, "coordinator", bureau_id=bureau_id) if bureau_id else require(ctx, "coordinator")
-    if denied or bureau_id is None:
-        return denied or [th.no_open_round()]
-    wanted = ctx.postback[1].get("round") if ctx.postback else None
-    if wanted and svc.get_round(ctx.session, wanted):
-        return _begin(ctx, svc.get_round(ctx.session, wanted), bureau_id)
+    if bureau_id is None:  # an admin without a bureau: nothing of its own to report on
+        return [th.no_open_round()]
+    wanted = svc.get_round(ctx.session, ctx.arg("round", default=None)) if ctx.postback else None
+    if wanted:
+        return _begin(ctx, wanted, bureau_id)
     today = today_bkk(ctx.now)
     first = svc.default_round(ctx.session, today)
     rounds = [first] + [r for r in svc.current_rounds(ctx.session, today) if r.id != first.id] if first else []
@@ -49,12 +59,8 @@ def start(ctx):
 
 def choose_round(ctx):
     """Opens (or resumes) the bureau's draft. Next: the cursor's step (done for a new draft)."""
-    bureau_id = bureau_param(ctx)
-    denied = require(ctx, "coordinator", bureau_id=bureau_id) if bureau_id else require(ctx, "admin")
-    if denied:
-        return denied
-    rnd = svc.get_round(ctx.session, ctx.postback[1].get("r"))
-    return _begin(ctx, rnd, bureau_id) if rnd else None
+    rnd = svc.get_round(ctx.session, ctx.arg("r"))
+    return _begin(ctx, rnd, bureau_param(ctx)) if rnd else None
 
 
 def _begin(ctx, rnd, bureau_id):
@@ -62,8 +68,8 @@ def _begin(ctx, rnd, bureau_id):
     if not items:
         return [th.no_items(rnd.fy)]
     draft = svc.open_draft(ctx.session, rnd, bureau_id, ctx.user.id)
-    cursor = (draft.data or {}).get("cursor") or {"i": 0, "step": "done"}
-    ctx.start("report", cursor["step"], {"r": rnd.code, "b": bureau_id, "i": cursor["i"]})
+    cursor = (draft.data or {}).get("cursor") or {"i": 0, "step": Step.DONE}
+    ctx.start(FLOW, cursor["step"], {"r": rnd.code, "b": bureau_id, "i": cursor["i"]})
     note = [th.resumed(rnd.title, cursor["i"] + 1, len(items))] if draft.data.get("cursor") else []
     return note + [_prompt(ctx, cursor["step"])]
 
@@ -80,18 +86,19 @@ def _answer(draft: RoundReport, item_id: int) -> dict:
 
 
 def _prompt(ctx, step):
+    """The step's question (with its buttons), from the draft in the database."""
     rnd, items, draft, i = _load(ctx)
-    if step == "confirm":
-        bureau = ctx.session.get(Bureau, ctx.draft["b"])
+    if step == Step.CONFIRM:
+        bureau = svc.get_bureau(ctx.session, ctx.draft["b"])
         rows = [(forms.item_view(it), _answer(draft, it.id)) for it in items]
         return th.summary(rnd.title, bureau.name, rnd.due_date, svc.is_late(rnd, ctx.now), rows, rnd.code, bureau.id)
     item, ans = items[i], _answer(draft, items[i].id)
-    if step == "done":
+    if step == Step.DONE:
         counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
         return th.ask_done(rnd.title, i + 1, len(items), forms.item_view(item), counts, ans.get("done"))
-    if step == "photos":
+    if step == Step.PHOTOS:
         return th.ask_photos(len(ans.get("photos", [])))
-    if step == "result":
+    if step == Step.RESULT:
         return th.ask_result(ans.get(step), criterion=forms.uses_criteria(rnd))
     return th.ask_problems(ans.get(step))
 
@@ -103,97 +110,105 @@ def _store(ctx, field, value, next_step, next_i=None):
     if field:
         answers[str(items[i].id)] = {**_answer(draft, items[i].id), field: value}
     i = i if next_i is None else next_i
-    data.update(items=answers, cursor={"i": i, "step": next_step})
+    data.update(items=answers, cursor={"i": i, "step": str(next_step)})
     svc.save_draft(ctx.session, draft, data)
     ctx.goto(next_step, i=i)
 
 
-def _text_step(field, next_step):
-    def step(ctx):
-        if not ctx.text:
-            return None
-        keep = ctx.text == th.KEEP_WORD
-        _store(ctx, None if keep else field, None if keep else ctx.text[:2000], next_step)
-        return [_prompt(ctx, next_step)]
-    step.__doc__ = f"Saves '{field}' into the draft. Next: {next_step}."
-    return step
+def _store_text(ctx, field, value, next_step):
+    keep = value == th.KEEP_WORD  # "คงเดิม": the answer from the last version stays
+    _store(ctx, None if keep else field, None if keep else value, next_step)
 
 
-on_done = _text_step("done", "result")
-on_result = _text_step("result", "problems")
-on_problems = _text_step("problems", "photos")
+def _text(field, next_step):
+    return text_step(field, next_step, lambda ctx: [_prompt(ctx, next_step)], limit=2000, save=_store_text)
+
+
+on_done = _text("done", Step.RESULT)
+on_result = _text("result", Step.PROBLEMS)
+on_problems = _text("problems", Step.PHOTOS)
 
 
 def on_photos(ctx):
-    """Image: keep it as evidence (stay here). "เสร็จ": next item's done step, or the summary after the last."""
+    """Image: checked, then kept as evidence (stay here). "เสร็จ": next item's done step, or the summary."""
     rnd, items, draft, i = _load(ctx)
     if ctx.message_type == "image":
         photos = _answer(draft, items[i].id).get("photos", [])
         if len(photos) >= th.MAX_PHOTOS:
             return [th.photos_full()]
         try:
-            data, ctype = ctx.fetch_content(ctx.message["id"])
+            data, _ = ctx.fetch_content(ctx.message["id"])
         except Exception:  # noqa: BLE001 - gateway error or expired content: ask again
             return [th.photo_failed()]
-        photos = photos + [store_private(ctx.config.MEDIA_DIR, data, "png" if "png" in (ctype or "") else "jpg")[0]]
-        _store(ctx, "photos", photos, "photos")
+        try:
+            photo = files.accept_photo(ctx.config.MEDIA_DIR, data)
+        except files.PhotoError as err:
+            return [th.photo_problem(err.code, files.MAX_PHOTO_BYTES // (1024 * 1024))]
+        photos = photos + [photo["path"]]
+        _store(ctx, "photos", photos, Step.PHOTOS)
         return [th.photo_added(len(photos))]
     if ctx.text not in (th.DONE_WORD, th.KEEP_WORD):
         return None
     last = i + 1 >= len(items)
-    _store(ctx, None, None, "confirm" if last else "done", i if last else i + 1)
+    _store(ctx, None, None, Step.CONFIRM if last else Step.DONE, i if last else i + 1)
     return [_prompt(ctx, ctx.step)]
 
 
 def submit(ctx):
     """Turns the draft into a new submitted version (late after the due date). Next: end."""
     bureau_id = bureau_param(ctx)
-    denied = require(ctx, "coordinator", bureau_id=bureau_id) if bureau_id else require(ctx, "admin")
-    if denied:
-        return denied
-    rnd = svc.get_round(ctx.session, ctx.postback[1].get("r"))
+    rnd = svc.get_round(ctx.session, ctx.arg("r", default=None))
     if rnd is None or svc.get_draft(ctx.session, rnd.id, bureau_id) is None:
         return [th.nothing_to_submit()]
     items = forms.report_items(ctx.session, rnd, bureau_id)
     counts = {str(it.id): forms.known_counts(ctx.session, rnd, bureau_id, it) for it in items}
     report = svc.submit(ctx.session, rnd, bureau_id, ctx.user.id, ctx.now, counts)
-    if ctx.flow == "report":
+    if ctx.flow == FLOW:
         ctx.end()
+    _forget_parked_draft(ctx, rnd.code, bureau_id)
     return [th.submitted(rnd.title, report.version, report.late, ctx.now)]
+
+
+def _forget_parked_draft(ctx, code, bureau_id) -> None:
+    """A summary card tapped from another step parked this report's flow; its draft is now submitted, so
+    there is nothing left to resume."""
+    for p in ctx.parked:
+        if p["flow"] == FLOW and (p["draft"].get("r"), p["draft"].get("b")) == (code, bureau_id):
+            ctx.discard(p["id"])
 
 
 def status(ctx):
     """Committee: all bureaus for the current round; coordinator: the bureau's rounds this FY. Next: none."""
-    denied = require(ctx, "staff")
-    if denied:
-        return denied
     today = today_bkk(ctx.now)
-    if has_role(ctx.session, ctx.user, "committee"):
+    if has_role(ctx.session, ctx.user, Role.COMMITTEE):
         rnd = svc.default_round(ctx.session, today) or svc.next_due(ctx.session, today)
         if rnd is None:
             return [th.no_open_round()]
         rows = [(b.name, st) for b, st in svc.report_status_table(ctx.session, rnd, ctx.now)]
         return [th.all_bureaus_status(rnd.title, rnd.due_date, rows)]
-    bureau_id = ctx.user.bureau_id
-    denied = require(ctx, "coordinator", bureau_id=bureau_id)
+    # Not the committee: the same rule as the report buttons (coordinator of the own bureau, else admin).
+    denied = refusal(ctx, coordinator_of(own_bureau))
     if denied:
         return denied
+    bureau_id = ctx.user.bureau_id
     fy = fiscal_year_be(today)
     rows = [(r.title, r.due_date, svc.round_status(ctx.session, r, bureau_id, ctx.now), (r.due_date - today).days)
             for r in svc.rounds_of_fy(ctx.session, fy)]
-    return [th.bureau_status(ctx.session.get(Bureau, bureau_id).name, fy, rows)]
+    return [th.bureau_status(svc.get_bureau(ctx.session, bureau_id).name, fy, rows)]
 
 
 def register(router) -> None:
-    router.text(th.REPORT_WORD, start)
-    router.postback("report.start", start)
-    router.postback("report.round", choose_round)
-    router.postback("report.submit", submit)
-    router.text(th.STATUS_WORD, status)
-    router.postback("report.status", status)
-    router.step("report", "done", on_done, th.HINT_DONE)
-    router.step("report", "result", on_result, th.HINT_RESULT)
-    router.step("report", "problems", on_problems, th.HINT_PROBLEMS)
-    router.step("report", "photos", on_photos, th.HINT_PHOTOS)
-    # Typed text at the summary is not understood: the router repeats the hint (next: report.submit).
-    router.step("report", "confirm", lambda ctx: None, th.HINT_CONFIRM)
+    of_param = coordinator_of(bureau_param)
+    router.text(th.REPORT_WORD, start, role=of_param)
+    router.postback("report.start", start, role=of_param)
+    router.postback("report.round", choose_round, role=of_param)
+    # The summary card's button; it also works after leaving the flow (the draft is in the database).
+    router.postback("report.submit", submit, role=of_param, in_step=(FLOW, Step.CONFIRM), entry=True)
+    router.text(th.STATUS_WORD, status, role=Role.STAFF)
+    router.postback("report.status", status, role=Role.STAFF)
+    hints = {Step.DONE: th.HINT_DONE, Step.RESULT: th.HINT_RESULT, Step.PROBLEMS: th.HINT_PROBLEMS,
+             Step.PHOTOS: th.HINT_PHOTOS, Step.CONFIRM: th.HINT_CONFIRM}
+    steps = {Step.DONE: on_done, Step.RESULT: on_result, Step.PROBLEMS: on_problems, Step.PHOTOS: on_photos,
+             Step.CONFIRM: wait_for_button}  # typed text at the summary: the hint, then the summary again
+    for step, fn in steps.items():
+        router.step(FLOW, step, fn, hints[step], prompt=lambda ctx, s=step: _prompt(ctx, s))

@@ -99,6 +99,13 @@ def photo_failed() -> dict:
     return text("ขออภัยครับ ดึงรูปไม่สำเร็จ ลองส่งใหม่อีกครั้ง หรือพิมพ์ \"เสร็จ\"", keyword_replies(DONE_WORD))
 
 
+def photo_problem(code: str, limit_mb: int = 5) -> dict:
+    """The photo was refused (not a JPEG/PNG, too big); the step stays, its buttons come with the text."""
+    why = {"not_image": "ไฟล์นี้ไม่ใช่รูปภาพ JPEG หรือ PNG", "too_large": f"รูปนี้ใหญ่เกิน {limit_mb} MB"}[code]
+    return text(f"{why} จึงไม่ได้เก็บเป็นหลักฐานครับ\nส่งรูปอื่นได้ หรือพิมพ์ \"เสร็จ\" เพื่อไปต่อ",
+                ask_photos(0)["quickReply"])
+
+
 SUMMARY_CLIP = 200
 
 

@@ -81,6 +81,10 @@ def get_round(session: Session, code: str | None) -> Round | None:
     return session.exec(select(Round).where(Round.code == code)).first() if code else None
 
 
+def get_bureau(session: Session, bureau_id: int | None) -> Bureau | None:
+    return session.get(Bureau, bureau_id) if bureau_id else None
+
+
 def rounds_of_fy(session: Session, fy_be: int) -> list[Round]:
     return list(session.exec(select(Round).where(Round.fy == fy_be).order_by(Round.due_date, Round.id)))
 

@@ -200,3 +200,21 @@ def test_moral_org_round_asks_the_nine_criteria_and_exports_them(send, line, db,
     assert [c.value for c in ws[ITEM_HEADER_ROW]] == list(EXPORT_CRITERIA_HEADERS)
     assert [c.value for c in ws[ITEM_HEADER_ROW + 1]] == [1, MORAL_ORG_CRITERIA[0], "ทำข้อ 1", "ผลข้อ 1", "ไม่มี", 0]
     assert ws.cell(ITEM_HEADER_ROW + 9, 3).value == "ทำข้อ 9" and ws.max_row == ITEM_HEADER_ROW + 9
+
+
+def test_a_non_image_at_the_photos_step_is_refused_and_nothing_is_stored(send, line, db, clock, config):
+    from pathlib import Path
+    clock.set(JAN)
+    w = seed(db, items=1)
+    send("postback", w.coord, encode("report.round", r=R6, b=w.b1))
+    for answer in ("จัดกิจกรรม", "ร้อยละ 80", "ไม่มี"):
+        send("text", w.coord, answer)
+    line.put_content("777404", b"not an image", "image/png")
+    send(ev.image_event(w.coord, message_id="777404"))
+    assert "ไม่ใช่รูปภาพ" in texts_to(line, w.coord)[-1]
+    assert not list((Path(config.MEDIA_DIR) / "private").glob("*"))
+    [(_, _, _, data)] = _reports(db)
+    assert data["cursor"]["step"] == "photos" and "photos" not in data["items"][str(w.items[0])]
+    line.put_content("777001", PNG, "image/png")  # a real one still goes in at the same step
+    send(ev.image_event(w.coord, message_id="777001"))
+    assert "1 รูป" in texts_to(line, w.coord)[-1]
