@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-TEXT_LIMIT = 5000          # UTF-16 units per text message
-QR_MAX_ITEMS = 13
-QR_LABEL_MAX = 20
-ACTION_TEXT_MAX = 300      # message action text, postback displayText
-POSTBACK_DATA_MAX = 300
+# The short names the builders (and flows' message modules) use; the values live in messages_th/limits.py.
+from messages_th.limits import ACTION_TEXT_MAX  # noqa: F401 - re-exported
+from messages_th.limits import POSTBACK_DATA_MAX_BYTES as POSTBACK_DATA_MAX
+from messages_th.limits import QUICK_REPLY_LABEL_MAX as QR_LABEL_MAX
+from messages_th.limits import QUICK_REPLY_MAX_ITEMS as QR_MAX_ITEMS
+from messages_th.limits import TEXT_MAX as TEXT_LIMIT
 
 ROLE_TH = {
     "staff": "บุคลากร",

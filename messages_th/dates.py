@@ -80,10 +80,6 @@ def start_of_day_bkk(d: date) -> datetime:
     return datetime.combine(d, time(0, 0), tzinfo=BKK)
 
 
-def days_between(today: date, due: date) -> int:
-    return (due - today).days
-
-
 def days_left_text(n: int) -> str:
     """`อีก 3 วัน`, `วันนี้`, `เลยกำหนด 2 วัน`."""
     if n > 0:

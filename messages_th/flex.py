@@ -4,12 +4,10 @@ from __future__ import annotations
 import json
 
 from messages_th.common import clip, utf16_len
-
-ALT_TEXT_MAX = 1500
-BUTTON_LABEL_MAX = 40
-CAROUSEL_MAX = 12
-BUBBLE_BYTES_MAX = 30_000
-CAROUSEL_BYTES_MAX = 50_000
+from messages_th.limits import ALT_TEXT_MAX, BUTTON_LABEL_MAX
+from messages_th.limits import BUBBLE_MAX_BYTES as BUBBLE_BYTES_MAX
+from messages_th.limits import CAROUSEL_MAX_BUBBLES as CAROUSEL_MAX
+from messages_th.limits import CAROUSEL_MAX_BYTES as CAROUSEL_BYTES_MAX
 
 SIZES = {"xxs", "xs", "sm", "md", "lg", "xl", "xxl", "3xl", "4xl", "5xl"}
 SPACING = {"none", "xs", "sm", "md", "lg", "xl", "xxl"}

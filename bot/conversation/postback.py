@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
+from messages_th.limits import POSTBACK_DATA_MAX_BYTES as MAX_BYTES
+
 VERSION = "1"
-MAX_BYTES = 300
 
 
 class PostbackError(ValueError):

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 import urllib3
 from linebot.v3.messaging import (
     ApiClient, ApiException, Configuration, CreateRichMenuAliasRequest, MessagingApi, MessagingApiBlob,
-    RichMenuRequest, ShowLoadingAnimationRequest,
-    UpdateRichMenuAliasRequest,
+    RichMenuRequest, UpdateRichMenuAliasRequest,
 )
 
+from bot.config import REAL_LINE_API
+from messages_th.limits import MULTICAST_MAX
+
 log = logging.getLogger("bot.gateway")
-REAL_API = "https://api.line.me"
-REAL_DATA_API = "https://api-data.line.me"
-MULTICAST_MAX = 500
+REAL_LINE_DATA_API = "https://api-data.line.me"  # LINE serves content and rich-menu images from here
 
 
 class GatewayError(Exception):
@@ -81,7 +81,7 @@ def _map_error(exc: Exception, what: str) -> GatewayError:
 class LineGateway:
     def __init__(self, api_base: str, access_token: str, timeout: float = 5.0):
         api_base = api_base.rstrip("/")
-        data_base = REAL_DATA_API if api_base == REAL_API else api_base
+        data_base = REAL_LINE_DATA_API if api_base == REAL_LINE_API else api_base
         self.timeout = (min(3.0, timeout), timeout)  # (connect, read)
         self._api_client = ApiClient(self._config(api_base, access_token))
         self._blob_client = ApiClient(self._config(data_base, access_token))
@@ -128,10 +128,6 @@ class LineGateway:
             raise ValueError(f"multicast needs 1..{MULTICAST_MAX} recipients, got {len(to)}")
         return self._post_json("multicast", "/v2/bot/message/multicast", {"to": to, "messages": messages}, retry_key)
 
-    def show_loading(self, chat_id: str, seconds: int = 5) -> Sent:
-        req = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds)
-        return self._call("loading", self.api.show_loading_animation_with_http_info, req)
-
     # -- users and content --------------------------------------------------------------------------
     def get_profile(self, user_id: str) -> dict:
         sent = self._call("profile", self.api.get_profile_with_http_info, user_id)
@@ -162,10 +158,6 @@ class LineGateway:
     def upload_rich_menu_image(self, rich_menu_id: str, image: bytes, content_type: str) -> Sent:
         return self._call("richmenu.image", self.blob.set_rich_menu_image_with_http_info, rich_menu_id,
                           bytearray(image), _headers={"Content-Type": content_type})
-
-    def list_rich_menus(self) -> list[dict]:
-        sent = self._call("richmenu.list", self.api.get_rich_menu_list_with_http_info)
-        return [m.to_dict() for m in (sent.body.richmenus or [])]
 
     def delete_rich_menu(self, rich_menu_id: str) -> Sent:
         return self._call("richmenu.delete", self.api.delete_rich_menu_with_http_info, rich_menu_id)

@@ -13,7 +13,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from bot.line.gateway import MULTICAST_MAX, GatewayError
+from bot.line.gateway import GatewayError
+from messages_th.limits import MESSAGES_PER_CALL, MULTICAST_MAX
 from models.core import OutboxMessage, utcnow
 from models.db import session_scope
 from models.enums import OutboxStatus
@@ -34,8 +35,8 @@ def _rows(key: str, to: list[str] | str, messages: list[dict], not_before: datet
     recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))  # no one twice
     if not recipients or not messages:
         return []
-    if len(messages) > 5:
-        raise ValueError("LINE takes at most 5 messages per call")
+    if len(messages) > MESSAGES_PER_CALL:
+        raise ValueError(f"LINE takes at most {MESSAGES_PER_CALL} messages per call")
     chunks = [recipients[i:i + MULTICAST_MAX] for i in range(0, len(recipients), MULTICAST_MAX)]
     now = utcnow()
     return [dict(key=k, recipients=c, recipient_count=len(c), messages=messages, category=category,
