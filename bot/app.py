@@ -1,25 +1,18 @@
 """The web app factory: `create_app()` builds it; nothing connects to anything at import time."""
 from __future__ import annotations
 
-import atexit
-import logging
-import threading
-import weakref
-
 from flask import Flask, jsonify
 
 from bot.config import Config
 
-log = logging.getLogger("bot")
-
 
 class BotState:
-    """Per-app singletons: one engine, one gateway, the router and the inbox dispatcher."""
+    """Per-app singletons: one engine, one gateway, the router and the event pipeline (its dispatcher)."""
 
     def __init__(self, config: Config, clock=None):
-        from bot.line.gateway import LineGateway
-        from bot.pipeline.dispatcher import Dispatcher
         from bot.conversation.router import Router
+        from bot.line.gateway import LineGateway
+        from bot.pipeline import Pipeline
         from handlers import register_all
         from models import make_engine, utcnow
 
@@ -29,53 +22,27 @@ class BotState:
                                    timeout=config.LINE_TIMEOUT_S)
         self.router = Router()
         register_all(self.router)
-        self.dispatcher = Dispatcher(self.engine, self.router, config, self.gateway, clock=clock or utcnow,
-                                     threads=config.HANDLER_THREADS, reply_threads=config.REPLY_THREADS)
-        self._stop = threading.Event()
-
-    def start_recovery(self, interval_s: float) -> None:
-        """Handle events a killed process left behind, now and every `interval_s` seconds."""
-        def loop():
-            while not self._stop.is_set():
-                try:
-                    self.dispatcher.recover()
-                except Exception:  # noqa: BLE001 - the database may be briefly away; try again later
-                    log.exception("inbox recovery failed")
-                self._stop.wait(interval_s)
-        threading.Thread(target=loop, name="inbox-recovery", daemon=True).start()
+        self.pipeline = Pipeline(self.engine, self.router, config, self.gateway, clock or utcnow)
+        self.dispatcher = self.pipeline.dispatcher
+        self._closed = False
 
     def close(self) -> None:
-        if self._stop.is_set():
+        if self._closed:
             return
-        self._stop.set()
-        self.dispatcher.shutdown()
+        self._closed = True
+        self.pipeline.stop()
         self.gateway.close()
         self.engine.dispose()
 
 
-def create_app(config: Config | None = None, *, clock=None, recover_every_s: float | None = 30.0) -> Flask:
-    config = config or Config.from_env()
-    config.validate()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = Flask("bot", instance_relative_config=True)
-    app.config["BOT"] = config
-    app.config["MAX_CONTENT_LENGTH"] = config.MAX_BODY_BYTES
-    state = BotState(config, clock=clock)
-    app.extensions["bot"] = state
-    # A gunicorn worker that is told to stop exits through here: the replies already decided go out first.
-    # (A weak reference: test runs build many apps and close them themselves.)
-    ref = weakref.ref(state)
-    atexit.register(lambda: (alive := ref()) is not None and alive.close())
-
+def _init_web(app: Flask, config: Config) -> None:
+    from bot.web.media import bp as media_bp
     from bot.web.webhook import bp as webhook_bp
     app.register_blueprint(webhook_bp)
-    from bot.web.media import bp as media_bp
     app.register_blueprint(media_bp)
     if config.SANDBOX:
         from bot.dev.simulator import register_simulator
         register_simulator(app)
-    from bot.cli import register_cli
-    register_cli(app)
 
     @app.get("/healthz")
     def healthz():
@@ -88,13 +55,19 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
     def _client_error(err):
         return jsonify(error=getattr(err, "description", str(err))), err.code
 
-    if recover_every_s:
-        # Started by the first request, so CLI commands (db-upgrade on an empty database) never run it.
-        started = threading.Event()
 
-        @app.before_request
-        def _start_recovery_once():
-            if not started.is_set():
-                started.set()
-                state.start_recovery(recover_every_s)
+def create_app(config: Config | None = None, *, clock=None, recover_every_s: float | None = 30.0) -> Flask:
+    """Logging is the entry point's job (gunicorn.conf.py, CLI commands), not the factory's."""
+    from bot import cli, pipeline
+
+    config = config or Config.from_env()
+    config.validate()
+    app = Flask("bot", instance_relative_config=True)
+    app.config["BOT"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.MAX_BODY_BYTES
+    state = BotState(config, clock=clock)
+    app.extensions["bot"] = state
+    pipeline.init_app(app, state, recover_every_s)
+    _init_web(app, config)
+    cli.register_cli(app)
     return app

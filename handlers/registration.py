@@ -39,8 +39,7 @@ def give_consent(ctx):
         u.status, u.consent_at, u.updated_at = "consented", ctx.now, ctx.now
         ctx.session.add(u)
         # the LINE display name prefills the name step; fetched after commit (handlers never call LINE)
-        bind = ctx.session.get_bind()
-        ctx.after_commit("save_profile", user_id=u.line_user_id, engine=getattr(bind, "engine", bind))
+        ctx.after_commit("save_profile", user_id=u.line_user_id)  # the effect runner has the engine
 
 
 def start_code(ctx):

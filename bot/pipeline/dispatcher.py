@@ -2,8 +2,8 @@
 
 Events of one user are handled in order, one at a time, and answered in order (a lane). Free handler threads
 take the heads of waiting lanes, several at once when many wait: each takes its share of the waiting lanes, at
-most MAX_BATCH, and the inbox handles them in one transaction (bot/inbox.py), then sends their replies over
-as many sender threads as LINE's round trip calls for (bot/delivery.py). Light load: batches of one and no waiting; heavy load: fewer, larger
+most MAX_BATCH, and the inbox handles them in one transaction (bot/pipeline/inbox.py), then sends their replies
+over as many sender threads as LINE's round trip calls for (bot/pipeline/replies.py). Light load: batches of one and no waiting; heavy load: fewer, larger
 transactions instead of a growing queue. Handling is CPU work under the GIL, so one handler thread per process
 is the default (HANDLER_THREADS): it keeps batches full and leaves the CPU (and SQLite's one writer) to the
 webhook's inserts; waiting for LINE is the senders' job (REPLY_THREADS). See README "Why threads".
@@ -17,19 +17,20 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from bot.pipeline.inbox import MAX_BATCH, Inbox
-from models.core import utcnow
+from bot.pipeline.replies import ReplySender
 
 log = logging.getLogger("bot.dispatcher")
 
 
 class Dispatcher:
-    def __init__(self, engine, router, config, gateway, clock=utcnow, threads: int = 1,
-                 reply_threads: int = 32, max_batch: int = MAX_BATCH):
-        self._senders = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="reply")
+    """inbox: handles batches; replies: the inbox's ReplySender (stopped last, so the last replies go out);
+    get_content: downloads a photo by message id before its event is handled (None: photos are not fetched)."""
+
+    def __init__(self, inbox: Inbox, replies: ReplySender, get_content=None, threads: int = 1,
+                 max_batch: int = MAX_BATCH):
+        self.inbox, self._replies, self._get_content = inbox, replies, get_content
         # Photo downloads on their own threads: big files must not delay other users' replies.
         self._downloads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="download")
-        self.inbox = Inbox(engine, router, config, gateway, clock=clock, senders=self._senders,
-                           sender_count=reply_threads)
         self.threads, self.max_batch = threads, max_batch
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox")
         self._lock = threading.Lock()
@@ -51,7 +52,7 @@ class Dispatcher:
         downloaded before its event is handled."""
         with self._lock:
             for iid, uid, photo in stored:
-                if photo and self.inbox.gateway is not None:
+                if photo and self._get_content is not None:
                     self._photos[iid] = photo
                 lane = uid or f"event:{iid}"
                 queue = self._lanes.get(lane)
@@ -89,7 +90,7 @@ class Dispatcher:
 
     def _download(self, lane: str, iid: int, message_id: str) -> None:
         try:
-            content = self.inbox.gateway.get_content(message_id)
+            content = self._get_content(message_id)
         except Exception as exc:  # noqa: BLE001 - the handler says so to the user (GatewayError) or logs it
             content = exc
         with self._lock:
@@ -143,10 +144,10 @@ class Dispatcher:
             self._closed = True
         if self.batches:
             log.info("handled %d events in %d batches; LINE reply round trip ~%.1f ms", self.events, self.batches,
-                     self.inbox.round_trip.mean_s * 1000)
+                     self._replies.round_trip.mean_s * 1000)
         self._pool.shutdown(wait=True)      # no new batches ...
         self._downloads.shutdown(wait=True)
-        self._senders.shutdown(wait=True)   # ... and the last replies out
+        self._replies.shutdown()            # ... and the last replies out
 
     # -- after a crash ----------------------------------------------------------------------------------
     def recover(self, now: datetime | None = None) -> int:

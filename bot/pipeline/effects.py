@@ -1,8 +1,9 @@
-"""Side effects a handler asks for, run by the dispatcher after its transaction commits.
+"""Side effects a handler asks for, run by the inbox after its transaction commits.
 
 Handlers never call LINE; when a flow needs LINE to do something besides answering (link a user's rich
-menu after registration or a role change), it calls `ctx.after_commit(kind, **args)`. A failure is logged and
-left for the reconciling command (`flask --app bot richmenu-deploy` relinks everyone).
+menu after registration or a role change), it calls `ctx.after_commit(kind, **args)`. A LINE failure
+(GatewayError) is logged and left for the reconciling command (`flask --app bot richmenu-deploy` relinks
+everyone). An unknown kind or wrong arguments is a programming error and raises.
 """
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from bot.line.gateway import GatewayError
 log = logging.getLogger("bot.pipeline.effects")
 
 
-def _link_menu(gateway, user_id: str, rich_menu_id: str | None) -> None:
+def _link_menu(gateway, engine, user_id: str, rich_menu_id: str | None) -> None:
     if rich_menu_id:
         gateway.link_rich_menu(user_id, rich_menu_id)
     else:
         gateway.unlink_rich_menu(user_id)
 
 
-def _save_profile(gateway, user_id: str, engine) -> None:
+def _save_profile(gateway, engine, user_id: str) -> None:
     """After consent: store the LINE display name (it prefills the registration name step)."""
     from sqlmodel import select
 
@@ -40,9 +41,16 @@ def _save_profile(gateway, user_id: str, engine) -> None:
 KINDS = {"link_menu": _link_menu, "save_profile": _save_profile}
 
 
-def run(gateway, effects: list[tuple[str, dict]]) -> None:
-    for kind, args in effects:
-        try:
-            KINDS[kind](gateway, **args)
-        except (GatewayError, KeyError, TypeError) as exc:
-            log.warning("effect %s failed: %s", kind, exc)
+class EffectRunner:
+    """Runs `ctx.after_commit` effects with the process's gateway and engine (handlers pass only their data)."""
+
+    def __init__(self, gateway, engine):
+        self.gateway, self.engine = gateway, engine
+
+    def run(self, effects: list[tuple[str, dict]]) -> None:
+        for kind, args in effects:
+            effect = KINDS[kind]  # KeyError: a kind nobody implements, a bug
+            try:
+                effect(self.gateway, self.engine, **args)  # TypeError (wrong arguments) is a bug too: raised
+            except GatewayError as exc:
+                log.warning("effect %s failed: %s", kind, exc)

@@ -5,10 +5,11 @@ Claim and handling share one transaction, so a process killed while handling lea
 crash after handling re-sends the reply as a push, never re-handles.
 
 Under load, events of different users are handled in batches: one transaction claims, handles and stores the
-replies of up to MAX_BATCH events, and one statement marks them sent (bot/delivery.py). Per event, that saves
+replies of up to MAX_BATCH events, and one statement marks them sent (bot/pipeline/replies.py). Per event, that saves
 two transactions and five statements, which were most of the CPU per webhook event (BENCHMARKS.md "Webhook").
 If any handler of a batch fails, the batch is rolled back and each event is handled on its own, so a bug in one
-flow costs the others nothing but a second try. Which events form a batch is bot/dispatcher.py's business.
+flow costs the others nothing but a second try. Which events form a batch is bot/pipeline/dispatcher.py's
+business.
 """
 from __future__ import annotations
 
@@ -18,9 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 
-from bot.pipeline import replies as delivery
 from bot.conversation.context import Ctx
-from bot.pipeline.effects import run as run_effects
 from models.core import ConversationState, InboxEvent, User, utcnow
 from models.autocommit import insert_ignore_returning
 from models.db import session_scope
@@ -79,33 +78,44 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str 
 
 
 class Inbox:
-    """Handles stored events: claim, route, store the reply, deliver it."""
+    """Handles stored events: claim, route, store the reply; then runs the effects and hands the replies on.
 
-    def __init__(self, engine, router, config, gateway, clock=utcnow, senders=None, sender_count: int = 1):
-        self.engine, self.router, self.config, self.gateway, self.clock = engine, router, config, gateway, clock
-        self.senders = senders  # a thread pool for the reply calls of a batch (None: one after the other) ...
-        self.sender_count = sender_count if senders is not None else 1  # ... of this many threads
-        self.round_trip = delivery.RoundTrip()  # ... and whether LINE is slow enough to use it
+    replies: a ReplySender (bot/pipeline/replies.py); effects: an EffectRunner, None when there is no LINE;
+    get_content: downloads a photo by message id (None: no LINE to download from).
+    """
+
+    def __init__(self, engine, router, config, replies, effects=None, get_content=None, clock=utcnow):
+        self.engine, self.router, self.config, self.clock = engine, router, config, clock
+        self.replies, self.effects, self.get_content = replies, effects, get_content
 
     def handle(self, inbox_ids: list[int], content: dict | None = None) -> None:
         """Handle these events (of different users, or one user's in order) in one transaction, then deliver
         the replies. content: photos downloaded beforehand, by message id (the dispatcher drops them after)."""
-        delivery.deliver_replies(self, self._decide(inbox_ids, content if content is not None else {}))
+        items, effects = self._decide(inbox_ids, content if content is not None else {})
+        try:
+            if effects and self.effects is not None:
+                self.effects.run(effects)
+        finally:
+            # An effect that raises (a bug: unknown kind, wrong arguments) still lets the answers go out;
+            # its exception goes on to the dispatcher, which logs it with the traceback.
+            self.replies.deliver(items)
 
     def _fetcher(self, content: dict):
-        if self.gateway is None:
+        if self.get_content is None:
             return None
+        download = self.get_content
 
         def fetch(message_id: str) -> tuple[bytes, str]:
             got = content.get(message_id)  # kept until the batch is done: a retried batch needs it again
             if got is None:
-                return self.gateway.get_content(message_id)  # not downloaded beforehand (recovery)
+                return download(message_id)  # not downloaded beforehand (recovery)
             if isinstance(got, Exception):
                 raise got
             return got
         return fetch
 
-    def _decide(self, inbox_ids: list[int], content: dict) -> list[tuple[int, dict, list[dict]]]:
+    def _decide(self, inbox_ids: list[int], content: dict) -> tuple[list[tuple[int, dict, list[dict]]], list]:
+        """The batch's (inbox id, event, messages) and, in order, the effects its handlers asked for."""
         now = self.clock()
         try:
             with session_scope(self.engine, immediate=True) as s:
@@ -113,17 +123,18 @@ class Inbox:
         except Exception as exc:  # noqa: BLE001 - a handler bug gets an apology, not silence
             if len(inbox_ids) > 1:
                 log.warning("batch of %d failed (%s); handling each on its own", len(inbox_ids), exc)
-                return [item for iid in inbox_ids for item in self._decide([iid], content)]
+                items, effects = [], []
+                for iid in inbox_ids:
+                    one_items, one_effects = self._decide([iid], content)
+                    items += one_items
+                    effects += one_effects
+                return items, effects
             log.exception("handler failed for inbox %s", inbox_ids[0])
             messages = self._fail(inbox_ids[0], exc)
             if messages is None:
-                return []
+                return [], []
             done = [(inbox_ids[0], json.loads(self._payload(inbox_ids[0])), messages, [])]
-        if self.gateway is not None:
-            for _iid, _event, _messages, effects in done:
-                if effects:
-                    run_effects(self.gateway, effects)
-        return [(iid, event, messages) for iid, event, messages, _ in done]
+        return [(iid, event, messages) for iid, event, messages, _ in done], [e for *_, fx in done for e in fx]
 
     def _handle_in(self, s, inbox_ids: list[int], now: datetime, fetch) -> list[tuple]:
         conn = s.connection()
@@ -186,8 +197,7 @@ class Inbox:
                 InboxEvent.status == InboxStatus.HANDLED, InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()
                 if r.id not in skip]
         if handled:
-            delivery.deliver_replies(self, [(r.id, json.loads(r.payload), r.reply or []) for r in handled],
-                                     force_push=True)
+            self.replies.deliver([(r.id, json.loads(r.payload), r.reply or []) for r in handled], force_push=True)
         for i in range(0, len(pending), MAX_BATCH):
             self.handle(pending[i:i + MAX_BATCH])  # in id order: one user's events stay in order
         if pending or handled:

@@ -1,7 +1,8 @@
 """Getting handlers' answers to users: a free reply while the token is fresh, else a push via the outbox.
 
-The reply calls of a batch go out over as many sender threads as it takes to have them all out within about
-50 ms: all in parallel when LINE is far away (hundreds of ms: then they are what an answer waits for), one
+`ReplySender` is built once per process with what it needs (engine, gateway, config, clock, its thread pool)
+and handed to the inbox. The reply calls of a batch go out over as many sender threads as it takes to have
+them all out within about 50 ms: all in parallel when LINE is far away (hundreds of ms: then they are what an answer waits for), one
 after the other on the handler's own thread when LINE answers within a few ms, a few sequential runs in
 between. Handing a call to a sender thread and back costs more CPU than a wait of a millisecond or two (about
 0.2 ms per event, BENCHMARKS.md "Webhook"). `RoundTrip` decides from the calls it has timed. Then the
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, select, update
@@ -20,11 +22,11 @@ from bot.line import outbox
 from bot.line.gateway import GatewayError
 from models.autocommit import set_status
 from models.core import InboxEvent, OutboxMessage, utcnow
+from messages_th.limits import MESSAGES_PER_CALL
 from models.db import connection_scope
 from models.enums import InboxStatus, OutboxStatus
 
 log = logging.getLogger("bot.pipeline.replies")
-MAX_PER_CALL = 5
 _INBOX = InboxEvent.__table__
 _DONE = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == InboxStatus.HANDLED)
          .values(status=InboxStatus.DONE))
@@ -67,78 +69,98 @@ def _reply_key(event: dict, n: int) -> str:
     return f"reply:{event.get('webhookEventId')}" + (f":{n}" if n else "")
 
 
-def _try_reply(inbox, event: dict, batches: list[list[dict]], force_push: bool) -> tuple[int, float | None, str | None]:
-    """Send the first batch as a reply if the token allows. Returns how many batches went out (0 or 1), how
-    long the call took (None: no call) and LINE's request id."""
-    token = event.get("replyToken")
-    if not batches or not token or force_push or inbox.gateway is None:
-        return 0, None, None
-    # The token's age when the call goes out: a batch may have waited behind LINE latency.
-    if event_age(event, inbox.clock()) >= timedelta(seconds=inbox.config.REPLY_TOKEN_MAX_AGE_S):
-        return 0, None, None
-    started = time.perf_counter()
-    try:
-        sent = inbox.gateway.reply(token, batches[0], quiet=True)
-        return 1, time.perf_counter() - started, sent.request_id
-    except GatewayError as err:  # logged with its request id by the gateway
-        log.warning("reply failed for %s (%s); falling back to push", event.get("webhookEventId"), err.kind)
-        return 0, time.perf_counter() - started, None
+class ReplySender:
+    """Sends a batch's replies, then marks the batch `done` (queueing pushes for what replies did not carry).
 
+    gateway None: nothing is sent (the pushes are queued for the worker). threads: the most reply calls of a
+    batch in flight at once (1: one after the other on the caller's thread, no pool).
+    """
 
-def deliver_replies(inbox, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
-    """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued
-    as a push. The replies of a batch go out on as many of the inbox's sender threads as LINE's round trip
-    calls for (see RoundTrip)."""
-    if not items:
-        return
-    split = [[m[i:i + MAX_PER_CALL] for i in range(0, len(m), MAX_PER_CALL)] for _, _, m in items]
+    def __init__(self, engine, gateway, config, clock=utcnow, threads: int = 1):
+        self.engine, self.gateway, self.clock = engine, gateway, clock
+        self.token_max_age = timedelta(seconds=config.REPLY_TOKEN_MAX_AGE_S)
+        self.threads = max(1, threads)
+        self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="reply") \
+            if self.threads > 1 else None
+        self.round_trip = RoundTrip()  # whether LINE is slow enough to use the pool
 
-    def send(k: int) -> tuple[int, float | None, str | None]:
-        return _try_reply(inbox, items[k][1], split[k], force_push)
+    def shutdown(self) -> None:
+        """Wait for the replies in flight (graceful stop: the last replies go out)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
-    pace, n = inbox.round_trip, len(items)
-    threads = min(pace.threads_for(n), inbox.sender_count) if inbox.senders is not None else 1
-    if threads > 1:
-        # Thread j sends items j, j + threads, ...: each thread's share one after the other.
-        runs = list(inbox.senders.map(lambda j: [send(k) for k in range(j, n, threads)], range(threads)))
-        results = [runs[k % threads][k // threads] for k in range(n)]
-        timed = [t for _, t, _ in results if t is not None]
-        if timed:
-            pace.observe(min(timed))
-    else:
-        results = [send(k) for k in range(n)]
-        for _, t, _ in results:
-            if t is not None:
-                pace.observe(t)
-    ids = [rid or "?" for sent, _, rid in results if sent]
-    if ids:  # one line per batch (a log record per call was a tenth of a reply's CPU)
-        log.info("LINE reply ok x%d request_ids=%s", len(ids), ",".join(ids))
-    _close(inbox, items, split, [sent for sent, _, _ in results])
+    def _try_reply(self, event: dict, batches: list[list[dict]], force_push: bool) -> tuple[int, float | None, str | None]:
+        """Send the first batch as a reply if the token allows. Returns how many batches went out (0 or 1), how
+        long the call took (None: no call) and LINE's request id."""
+        token = event.get("replyToken")
+        if not batches or not token or force_push or self.gateway is None:
+            return 0, None, None
+        # The token's age when the call goes out: a batch may have waited behind LINE latency.
+        if event_age(event, self.clock()) >= self.token_max_age:
+            return 0, None, None
+        started = time.perf_counter()
+        try:
+            sent = self.gateway.reply(token, batches[0], quiet=True)
+            return 1, time.perf_counter() - started, sent.request_id
+        except GatewayError as err:  # logged with its request id by the gateway
+            log.warning("reply failed for %s (%s); falling back to push", event.get("webhookEventId"), err.kind)
+            return 0, time.perf_counter() - started, None
 
+    def deliver(self, items: list[tuple[int, dict, list[dict]]], force_push: bool = False) -> None:
+        """items: (inbox id, event, messages) of handled events. Afterwards each is `done`: replied, or queued
+        as a push. The replies of a batch go out on as many sender threads as LINE's round trip calls for
+        (see RoundTrip)."""
+        if not items:
+            return
+        per = MESSAGES_PER_CALL
+        split = [[m[i:i + per] for i in range(0, len(m), per)] for _, _, m in items]
 
-def _close(inbox, items, split, sent) -> None:
-    """Mark the batch done: one autocommit statement when every reply went out (models/autocommit.py);
-    otherwise one transaction queues what the replies did not carry as pushes and marks the batch done."""
-    fallbacks = [(event, uid, n, batches[n]) for (_, event, _), batches, first in zip(items, split, sent)
-                 if (uid := (event.get("source") or {}).get("userId")) for n in range(first, len(batches))]
-    keys = [_reply_key(event, n) for event, _, n, _ in fallbacks]
-    ids = [i for i, _, _ in items]
-    if not fallbacks:
-        set_status(inbox.engine, _INBOX, ids, InboxStatus.HANDLED, InboxStatus.DONE)  # the usual case: one statement, autocommit
-        return
-    with connection_scope(inbox.engine) as conn:
-        outbox.enqueue_many(conn, [(key, uid, batch) for key, (_, uid, _, batch) in zip(keys, fallbacks)],
-                            urgent=True, category="reply-fallback")
-        conn.execute(_DONE, {"ids": ids})
-    if inbox.gateway is not None:
-        # send_due sends whatever is due first, not necessarily our rows. Another thread may take ours while its
-        # own claim, with a `now` read before our row existed, finds nothing due: our row then waited for the
-        # worker (or forever without one). Measured: 1 of 240 fallback users unanswered (BENCHMARKS.md
-        # "Webhook"). So: try again, a few times, while our rows were never attempted.
-        for _ in range(3):
-            outbox.send_due(inbox.engine, inbox.gateway, now=utcnow(), limit=len(keys))
-            if not _never_attempted(inbox.engine, keys):
-                break
+        def send(k: int) -> tuple[int, float | None, str | None]:
+            return self._try_reply(items[k][1], split[k], force_push)
+
+        pace, n = self.round_trip, len(items)
+        threads = min(pace.threads_for(n), self.threads) if self._pool is not None else 1
+        if threads > 1:
+            # Thread j sends items j, j + threads, ...: each thread's share one after the other.
+            runs = list(self._pool.map(lambda j: [send(k) for k in range(j, n, threads)], range(threads)))
+            results = [runs[k % threads][k // threads] for k in range(n)]
+            timed = [t for _, t, _ in results if t is not None]
+            if timed:
+                pace.observe(min(timed))
+        else:
+            results = [send(k) for k in range(n)]
+            for _, t, _ in results:
+                if t is not None:
+                    pace.observe(t)
+        ids = [rid or "?" for sent, _, rid in results if sent]
+        if ids:  # one line per batch (a log record per call was a tenth of a reply's CPU)
+            log.info("LINE reply ok x%d request_ids=%s", len(ids), ",".join(ids))
+        self._close(items, split, [sent for sent, _, _ in results])
+
+    def _close(self, items, split, sent) -> None:
+        """Mark the batch done: one autocommit statement when every reply went out (models/autocommit.py);
+        otherwise one transaction queues what the replies did not carry as pushes and marks the batch done."""
+        fallbacks = [(event, uid, n, batches[n]) for (_, event, _), batches, first in zip(items, split, sent)
+                     if (uid := (event.get("source") or {}).get("userId")) for n in range(first, len(batches))]
+        keys = [_reply_key(event, n) for event, _, n, _ in fallbacks]
+        ids = [i for i, _, _ in items]
+        if not fallbacks:
+            # the usual case: one statement, autocommit
+            set_status(self.engine, _INBOX, ids, InboxStatus.HANDLED, InboxStatus.DONE)
+            return
+        with connection_scope(self.engine) as conn:
+            outbox.enqueue_many(conn, [(key, uid, batch) for key, (_, uid, _, batch) in zip(keys, fallbacks)],
+                                urgent=True, category="reply-fallback")
+            conn.execute(_DONE, {"ids": ids})
+        if self.gateway is not None:
+            # send_due sends whatever is due first, not necessarily our rows. Another thread may take ours while
+            # its own claim, with a `now` read before our row existed, finds nothing due: our row then waited for
+            # the worker (or forever without one). Measured: 1 of 240 fallback users unanswered (BENCHMARKS.md
+            # "Webhook"). So: try again, a few times, while our rows were never attempted.
+            for _ in range(3):
+                outbox.send_due(self.engine, self.gateway, now=utcnow(), limit=len(keys))
+                if not _never_attempted(self.engine, keys):
+                    break
 
 
 def _never_attempted(engine, keys: list[str]) -> bool:
