@@ -1,4 +1,4 @@
-"""CLI commands (`flask --app bot <command>`). Topic groups live in their own modules and register here."""
+"""CLI commands (`flask --app bot <command>`): one module per command group, helpers in `_common`."""
 from __future__ import annotations
 
 from importlib import import_module
@@ -10,14 +10,13 @@ from flask.cli import with_appcontext
 COMMAND_MODULES = (
     "bot.cli.admin",
     "bot.cli.deeds",
+    "bot.cli.richmenu",
     "bot.cli.rounds",
     "bot.cli.worker",
-    "bot.dev.demo",
 )
-
-
-def state():
-    return current_app.extensions["bot"]
+# Invented demo data must never be one typo away in production: `seed-demo` exists only in the demo
+# (SANDBOX=1, which `python -m bot.dev.demo` and the browser tests set) and in development.
+DEV_COMMAND_MODULES = ("bot.dev.demo",)
 
 
 @click.command("db-upgrade")
@@ -31,5 +30,7 @@ def db_upgrade():
 
 def register_cli(app) -> None:
     app.cli.add_command(db_upgrade)
-    for name in COMMAND_MODULES:
+    config = app.config["BOT"]
+    dev = config.SANDBOX or config.APP_ENV == "development"
+    for name in COMMAND_MODULES + (DEV_COMMAND_MODULES if dev else ()):
         import_module(name).register(app)

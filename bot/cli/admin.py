@@ -6,41 +6,18 @@
     flask --app bot role grant|revoke <line-user-id> <role> [--bureau B]   (relinks the user's rich menu)
     flask --app bot staff list [--bureau B]
     flask --app bot registrations list | approve <line-user-id> | reject <line-user-id>
-    flask --app bot richmenu-deploy [--save-dir docs/richmenu]
 """
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
+from bot.cli._common import bot_state, bureau_or_fail, session, user_or_fail
 from bot.services import membership as registry
-from models.core import ROLES, Bureau, User, UserRole, utcnow
-from models.db import session_scope
+from models.core import Bureau, User, UserRole, utcnow
+from models.enums import EXTRA_ROLES, Role, UserStatus
 from models.onboarding import InviteCode
-
-
-def _state():
-    return current_app.extensions["bot"]
-
-
-def _session(readonly: bool = False):
-    return session_scope(_state().engine, readonly=readonly)
-
-
-def _bureau(s, ref: str) -> Bureau:
-    b = registry.find_bureau(s, ref)
-    if b is None:
-        raise click.ClickException(f"no bureau {ref!r} (see `bureau list`)")
-    return b
-
-
-def _user(s, line_user_id: str) -> User:
-    u = s.exec(select(User).where(User.line_user_id == line_user_id)).first()
-    if u is None:
-        raise click.ClickException(f"no user {line_user_id!r}")
-    return u
 
 
 bureau = AppGroup("bureau", help="Bureaus (สำนัก).")
@@ -54,7 +31,7 @@ registrations = AppGroup("registrations", help="Registrations waiting for an adm
 @click.argument("code")
 @click.argument("name")
 def bureau_add(code, name):
-    with _session() as s:
+    with session() as s:
         if registry.find_bureau(s, code) or registry.find_bureau(s, name):
             raise click.ClickException("a bureau with this code or name exists")
         s.add(Bureau(code=code, name=name))
@@ -65,8 +42,8 @@ def bureau_add(code, name):
 @click.argument("ref")
 @click.argument("name")
 def bureau_rename(ref, name):
-    with _session() as s:
-        b = _bureau(s, ref)
+    with session() as s:
+        b = bureau_or_fail(s, ref)
         b.name = name
         s.add(b)
     click.echo(f"renamed {b.code}: {name}")
@@ -74,7 +51,7 @@ def bureau_rename(ref, name):
 
 @bureau.command("list")
 def bureau_list():
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         for b in s.exec(select(Bureau).order_by(Bureau.code)):
             click.echo("\t".join([str(b.id), b.code, b.name] + ([] if b.active else ["(inactive)"])))
 
@@ -84,8 +61,8 @@ def bureau_list():
 @click.option("--uses", type=click.IntRange(1), default=None, help="How many registrations it allows.")
 @click.option("--days", type=click.IntRange(1), default=None, help="Valid for this many days.")
 def invite_create(bureau_ref, uses, days):
-    with _session() as s:
-        inv = registry.create_invite(s, _bureau(s, bureau_ref), utcnow(), uses=uses, days=days, created_by="cli")
+    with session() as s:
+        inv = registry.create_invite(s, bureau_or_fail(s, bureau_ref), utcnow(), uses=uses, days=days, created_by="cli")
         code = inv.code
     click.echo(f"invite for {bureau_ref} (uses: {uses or 'unlimited'}, days: {days or 'no expiry'}):")
     click.echo(code)
@@ -94,7 +71,7 @@ def invite_create(bureau_ref, uses, days):
 @invite.command("revoke")
 @click.argument("code")
 def invite_revoke(code):
-    with _session() as s:
+    with session() as s:
         inv = s.exec(select(InviteCode).where(InviteCode.code == registry.normalize_code(code))).first()
         if inv is None:
             raise click.ClickException(f"no invite code {code!r}")
@@ -107,26 +84,29 @@ def invite_revoke(code):
 @click.option("--bureau", "bureau_ref", default=None)
 def invite_list(bureau_ref):
     now = utcnow()
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         q = select(InviteCode, Bureau).where(InviteCode.bureau_id == Bureau.id).order_by(InviteCode.created_at)
         if bureau_ref:
-            q = q.where(Bureau.id == _bureau(s, bureau_ref).id)
+            q = q.where(Bureau.id == bureau_or_fail(s, bureau_ref).id)
         for inv, b in s.exec(q):
             state = "revoked" if inv.revoked else ("ok" if inv.usable(now) else "expired/used up")
             exp = inv.expires_at.date().isoformat() if inv.expires_at else "-"
             click.echo(f"{inv.code}\t{b.code}\tuses {inv.uses}/{inv.max_uses or '∞'}\texpires {exp}\t{state}")
 
 
-def _relink(s, user: User) -> None:
-    from bot.line.richmenu import relink_user
-    if user.following and relink_user(s, _state().gateway, user):
-        click.echo(f"rich menu relinked: {user.rich_menu_id}")
+def _relink(user_id: int) -> None:
+    """After the change is committed: LINE is called outside the transaction (bot.line.richmenu.relink)."""
+    from bot.line.richmenu import relink
+    state = bot_state()
+    menu = relink(state.engine, state.gateway, [user_id]).get(user_id)
+    if menu:
+        click.echo(f"rich menu relinked: {menu}")
 
 
 def _role_command(op: str):
     @role.command(op, help=f"{op.capitalize()} a role; the user's rich menu is relinked.")
     @click.argument("line_user_id")
-    @click.argument("role_name", type=click.Choice(ROLES[1:]))
+    @click.argument("role_name", type=click.Choice([r.value for r in EXTRA_ROLES]))
     @click.option("--bureau", "bureau_ref", default=None, help="Coordinator of this bureau (default: their own).")
     def command(line_user_id, role_name, bureau_ref):
         _change_role(line_user_id, role_name, bureau_ref, op == "grant")
@@ -137,33 +117,33 @@ for _op in ("grant", "revoke"):
 
 
 def _change_role(line_user_id, role_name, bureau_ref, grant):
-    with _session() as s:
-        user = _user(s, line_user_id)
+    with session() as s:
+        user = user_or_fail(s, line_user_id)
         if not user.registered:
             raise click.ClickException("the user is not registered")
-        bureau_id = _bureau(s, bureau_ref).id if bureau_ref else None
+        bureau_id = bureau_or_fail(s, bureau_ref).id if bureau_ref else None
         changed = registry.set_role(s, user, role_name, grant, bureau_id)
-        click.echo(f"{'granted' if grant else 'revoked'} {role_name}" + ("" if changed else " (no change)"))
-        _relink(s, user)
+    click.echo(f"{'granted' if grant else 'revoked'} {role_name}" + ("" if changed else " (no change)"))
+    _relink(user.id)
 
 
 @staff.command("list")
 @click.option("--bureau", "bureau_ref", default=None)
 def staff_list(bureau_ref):
-    with _session(readonly=True) as s:
-        q = select(User).where(User.status == "registered").order_by(User.bureau_id, User.full_name)
+    with session(readonly=True) as s:
+        q = select(User).where(User.status == UserStatus.REGISTERED).order_by(User.bureau_id, User.full_name)
         if bureau_ref:
-            q = q.where(User.bureau_id == _bureau(s, bureau_ref).id)
+            q = q.where(User.bureau_id == bureau_or_fail(s, bureau_ref).id)
         for u in s.exec(q):
             b = s.get(Bureau, u.bureau_id) if u.bureau_id else None
             extra = ",".join(r.role for r in s.exec(select(UserRole).where(UserRole.user_id == u.id)))
-            cols = [u.line_user_id, b.code if b else "-", u.full_name or "-", u.position or "-", extra or "staff"]
+            cols = [u.line_user_id, b.code if b else "-", u.full_name or "-", u.position or "-", extra or Role.STAFF]
             click.echo("\t".join(cols + ([] if u.following else ["(unfollowed)"])))
 
 
 @registrations.command("list")
 def registrations_list():
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         for u in registry.pending(s, 500):
             b = s.get(Bureau, u.bureau_id) if u.bureau_id else None
             click.echo(f"{u.line_user_id}\t{b.code if b else '-'}\t{u.full_name}\t{u.position or '-'}")
@@ -181,17 +161,16 @@ for _op in ("approve", "reject"):
 
 
 def _decide(line_user_id, approve):
-    with _session() as s:
-        user = _user(s, line_user_id)
-        if user.status != "pending_approval":
+    with session() as s:
+        user = user_or_fail(s, line_user_id)
+        if user.status != UserStatus.PENDING_APPROVAL:
             raise click.ClickException(f"not waiting for approval (status: {user.status})")
         registry.decide(s, user, approve, utcnow())
-        click.echo(f"{'approved' if approve else 'rejected'} {line_user_id} (the user is told by push)")
-        if approve:
-            _relink(s, user)
+    click.echo(f"{'approved' if approve else 'rejected'} {line_user_id} (the user is told by push)")
+    if approve:
+        _relink(user.id)
 
 
 def register(app) -> None:
-    from bot.line.richmenu import richmenu_deploy
-    for cmd in (bureau, invite, role, staff, registrations, richmenu_deploy):
+    for cmd in (bureau, invite, role, staff, registrations):
         app.cli.add_command(cmd)

@@ -4,20 +4,18 @@ from __future__ import annotations
 import time
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from bot.cli._common import session
 from bot.services import ledger
-from models.db import session_scope
 
 
 @click.command("ledger-verify")
 @with_appcontext
 def ledger_verify():
     """Recompute the good-deed ledger's hash chain and compare every deed row with its latest entry."""
-    engine = current_app.extensions["bot"].engine
     started = time.perf_counter()
-    with session_scope(engine, readonly=True) as s:
+    with session(readonly=True) as s:
         verdict = ledger.verify(s)
     took = time.perf_counter() - started
     if verdict.ok:

@@ -13,16 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
-from models.core import Bureau
-from models.db import session_scope
-
-
-def _session(readonly: bool = False):
-    return session_scope(current_app.extensions["bot"].engine, readonly=readonly)
+from bot.cli._common import bureau_or_fail, session
 
 
 def _day(value: str) -> date:
@@ -49,7 +43,7 @@ def rounds_list(fy):
     """List rounds with periods and due dates."""
     from messages_th.dates import thai_date
     from models.rounds import Round
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         q = select(Round).order_by(Round.fy, Round.due_date, Round.id)
         for r in s.exec(q.where(Round.fy == fy) if fy else q):
             click.echo(f"{r.code:20} {r.period_start} .. {r.period_end}  due {r.due_date} "
@@ -62,7 +56,7 @@ def rounds_list(fy):
 def rounds_set_due(code, due):
     """Change a round's due date (ends 23:59 Asia/Bangkok)."""
     from bot.services.rounds import set_due
-    with _session() as s:
+    with session() as s:
         try:
             r = set_due(s, code, _day(due))
         except LookupError:
@@ -80,7 +74,7 @@ def rounds_set_due(code, due):
 def rounds_add(fy, key, title, start, end, due):
     """Add a round `<fy>-<key>`."""
     from bot.services.rounds import add_round
-    with _session() as s:
+    with session() as s:
         try:
             r = add_round(s, fy, key, title, _day(start), _day(end), _day(due))
         except ValueError as exc:
@@ -94,7 +88,7 @@ def rounds_add(fy, key, title, start, end, due):
 def fy_open(fy):
     """Create a fiscal year's rounds from the plan's pattern (existing rounds are kept)."""
     from bot.services.rounds import open_fy
-    with _session() as s:
+    with session() as s:
         for r in open_fy(s, fy):
             click.echo(f"{r.code:20} due {r.due_date}")
 
@@ -112,7 +106,7 @@ def pledge_load(path, fy):
     from bot.services.pledges import load_csv
     with open(path, encoding="utf-8") as f:
         content = f.read()
-    with _session() as s:
+    with session() as s:
         try:
             n = load_csv(s, content, fy or _fy_default())
         except ValueError as exc:
@@ -126,13 +120,8 @@ def pledge_load(path, fy):
 def pledge_unlock(bureau, fy):
     """Let a bureau's coordinator edit its pledge after the lock date (`org` = the organization's)."""
     from bot.services.pledges import unlock
-    with _session() as s:
-        bureau_id = None
-        if bureau != "org":
-            b = s.exec(select(Bureau).where(Bureau.code == bureau)).first()
-            if b is None:
-                raise click.ClickException(f"no bureau {bureau}")
-            bureau_id = b.id
+    with session() as s:
+        bureau_id = None if bureau == "org" else bureau_or_fail(s, bureau).id
         unlock(s, fy or _fy_default(), bureau_id)
     click.echo(f"pledge of {bureau} unlocked")
 
@@ -144,7 +133,7 @@ def pledge_unlock(bureau, fy):
 def export_round_cmd(code, out):
     """Write a round's reports to an XLSX (one sheet per bureau plus a summary)."""
     from bot.services.export import export_round
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         try:
             wb = export_round(s, code)
         except LookupError:

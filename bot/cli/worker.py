@@ -14,21 +14,12 @@ import re
 from datetime import date, datetime
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 
-from models.core import Bureau, OutboxMessage, User, utcnow
-from models.db import session_scope
-
-
-def _bot():
-    return current_app.extensions["bot"]
-
-
-def _session(readonly: bool = False):
-    return session_scope(_bot().engine, readonly=readonly)
+from bot.cli._common import bot_state, session, user_or_fail
+from models.core import Bureau, OutboxMessage, utcnow
 
 
 @click.command("outbox")
@@ -36,7 +27,7 @@ def _session(readonly: bool = False):
 @click.option("--last", default=20, show_default=True)
 def outbox_cmd(last):
     """Outbox rows by status, then the last N."""
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         for status, n, people in s.exec(select(OutboxMessage.status, func.count(), func.sum(
                 OutboxMessage.recipient_count)).group_by(OutboxMessage.status)):
             click.echo(f"{status:8} rows={n} recipients={people or 0}")
@@ -52,7 +43,7 @@ def digest_cmd(preview):
     """Print the weekly digest (the Monday job sends it)."""
     from messages_th.digest import preview_text
     from scheduler.digest import compute
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         click.echo(preview_text(compute(s, utcnow())))
 
 
@@ -61,8 +52,8 @@ def digest_cmd(preview):
 def quota_cmd():
     """LINE monthly quota, usage and the forecast of this month's pushes."""
     from scheduler.quota import forecast, limits
-    limit, used = limits(_bot().gateway)
-    with _session(readonly=True) as s:
+    limit, used = limits(bot_state().gateway)
+    with session(readonly=True) as s:
         f = forecast(s, utcnow())
     click.echo(f"limit: {'unlimited' if limit is None else limit}\nused: {used}")
     click.echo(f"forecast to {f['month_end']}: {f['total']} (pending {f['pending']}, reminders {f['reminders']}, "
@@ -101,7 +92,7 @@ def campaign_create(title, at, place, description, bureaus, remind, virtue):
         starts = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=BKK)
     except ValueError as exc:
         raise click.BadParameter("--at must be YYYY-MM-DD HH:MM") from exc
-    with _session() as s:
+    with session() as s:
         ids = None
         if bureaus:
             codes = [c.strip() for c in bureaus.split(",") if c.strip()]
@@ -126,7 +117,7 @@ def holidays():
 @click.argument("name")
 def holidays_add(day, name):
     from models.worker import Holiday
-    with _session() as s:
+    with session() as s:
         s.merge(Holiday(day=date.fromisoformat(day), name=name))
     click.echo(f"holiday {day} {name}")
 
@@ -134,7 +125,7 @@ def holidays_add(day, name):
 @holidays.command("list")
 def holidays_list():
     from models.worker import Holiday
-    with _session(readonly=True) as s:
+    with session(readonly=True) as s:
         for h in s.exec(select(Holiday).order_by(Holiday.day)):
             click.echo(f"{h.day} {h.name}")
 
@@ -143,7 +134,7 @@ def holidays_list():
 @click.argument("day")
 def holidays_remove(day):
     from models.worker import Holiday
-    with _session() as s:
+    with session() as s:
         row = s.get(Holiday, date.fromisoformat(day))
         if row:
             s.delete(row)
@@ -155,20 +146,13 @@ def delegate():
     """A coordinator's deputy gets the deadline reminders instead."""
 
 
-def _user(s, line_id: str) -> User:
-    u = s.exec(select(User).where(User.line_user_id == line_id)).first()
-    if u is None:
-        raise click.BadParameter(f"no user {line_id}")
-    return u
-
-
 @delegate.command("set")
 @click.argument("coordinator")
 @click.argument("deputy")
 def delegate_set(coordinator, deputy):
     from models.worker import Delegation
-    with _session() as s:
-        c, d = _user(s, coordinator), _user(s, deputy)
+    with session() as s:
+        c, d = user_or_fail(s, coordinator), user_or_fail(s, deputy)
         row = s.exec(select(Delegation).where(Delegation.coordinator_id == c.id)).first()
         row = row or Delegation(coordinator_id=c.id, bureau_id=c.bureau_id, deputy_id=d.id)
         row.deputy_id = d.id
@@ -180,8 +164,8 @@ def delegate_set(coordinator, deputy):
 @click.argument("coordinator")
 def delegate_clear(coordinator):
     from models.worker import Delegation
-    with _session() as s:
-        for row in s.exec(select(Delegation).where(Delegation.coordinator_id == _user(s, coordinator).id)):
+    with session() as s:
+        for row in s.exec(select(Delegation).where(Delegation.coordinator_id == user_or_fail(s, coordinator).id)):
             s.delete(row)
     click.echo("delegation cleared")
 
@@ -191,7 +175,7 @@ def delegate_clear(coordinator):
 @click.argument("state", type=click.Choice(["on", "off"]))
 def staff_reminders(state):
     from models.worker import set_setting
-    with _session() as s:
+    with session() as s:
         set_setting(s, "staff_reminders", state == "on")
     click.echo(f"staff reminders {state}")
 

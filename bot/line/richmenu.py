@@ -8,12 +8,11 @@ user who still follows the account to the menu of their role, and only then dele
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.line.gateway import GatewayError
@@ -21,7 +20,7 @@ from bot.conversation.postback import encode
 from bot.services.membership import menu_for, menu_ids
 from messages_th.art import content_type, menu_areas, render_rich_menu
 from messages_th.menu import CHAT_BAR, GUEST, MENUS, SHAPES, action_of, tiles
-from models.core import User, utcnow
+from models.core import User
 from models.enums import UserStatus
 from models.db import session_scope
 from models.onboarding import RichMenuDeployment
@@ -89,9 +88,34 @@ def _set_alias(gateway, alias: str, menu_id: str) -> None:
         gateway.create_rich_menu_alias(alias, menu_id)
 
 
-def deploy(session: Session, gateway, now, echo=print) -> dict[tuple[str, str], str]:
-    """Create and upload all menus, repoint aliases, store ids, relink users, delete the old menus."""
-    old = menu_ids(session)
+def deploy(db: Engine | Session, gateway, now, echo=print) -> dict[tuple[str, str], str]:
+    """Create and upload all menus, repoint aliases, store ids, relink users, delete the old menus.
+
+    Given an engine, no transaction is open while LINE is called (uploads take seconds, and on SQLite an
+    open write transaction holds the lock the webhook needs): read, call LINE, then write in short sessions.
+    Given a session, everything happens in the caller's transaction (tests that set up rows and deploy)."""
+    scope = _scope(db)
+    with scope(readonly=True) as s:
+        old = menu_ids(s)
+    new = _upload_all(gateway, echo)
+    for (key, page), menu_id in new.items():
+        if len(MENUS[key]) > 1:
+            _set_alias(gateway, alias_id(key, page), menu_id)
+    gateway.set_default_rich_menu(new[(GUEST, "a")])  # before the old one (maybe the default) is deleted
+    with scope() as s:
+        rows = {(d.menu_key, d.page): d for d in s.exec(select(RichMenuDeployment))}
+        for (key, page), menu_id in new.items():
+            row = rows.get((key, page)) or RichMenuDeployment(menu_key=key, page=page, rich_menu_id=menu_id)
+            row.rich_menu_id, row.deployed_at = menu_id, now
+            s.add(row)
+    linked = sum(1 for menu in relink(db, gateway, ids=new).values() if menu)
+    echo(f"linked {linked} users")
+    for menu_id in set(old.values()) - set(new.values()):
+        _quietly(gateway.delete_rich_menu, menu_id)
+    return new
+
+
+def _upload_all(gateway, echo) -> dict[tuple[str, str], str]:
     new: dict[tuple[str, str], str] = {}
     try:
         for key, pages in MENUS.items():
@@ -105,20 +129,6 @@ def deploy(session: Session, gateway, now, echo=print) -> dict[tuple[str, str], 
         for menu_id in new.values():  # leave LINE as it was: the old menus stay in use
             _quietly(gateway.delete_rich_menu, menu_id)
         raise
-    for (key, page), menu_id in new.items():
-        if len(MENUS[key]) > 1:
-            _set_alias(gateway, alias_id(key, page), menu_id)
-    gateway.set_default_rich_menu(new[(GUEST, "a")])  # before the old one (maybe the default) is deleted
-    rows = {(d.menu_key, d.page): d for d in session.exec(select(RichMenuDeployment))}
-    for (key, page), menu_id in new.items():
-        row = rows.get((key, page)) or RichMenuDeployment(menu_key=key, page=page, rich_menu_id=menu_id)
-        row.rich_menu_id, row.deployed_at = menu_id, now
-        session.add(row)
-    session.flush()
-    linked = relink_all(session, gateway, new)
-    echo(f"linked {linked} users")
-    for menu_id in set(old.values()) - set(new.values()):
-        _quietly(gateway.delete_rich_menu, menu_id)
     return new
 
 
@@ -129,40 +139,37 @@ def _quietly(fn, menu_id: str) -> None:
         log.warning("could not delete menu %s: %s", menu_id, exc)
 
 
-def relink_all(session: Session, gateway, ids: dict | None = None) -> int:
-    """Link every registered, following user to their role's menu; returns how many links were made."""
-    ids = ids if ids is not None else menu_ids(session)
-    n = 0
-    for user in session.exec(select(User).where(User.status == UserStatus.REGISTERED, User.following.is_(True))):
-        if relink_user(session, gateway, user, ids):
-            n += 1
-    return n
+def relink(db: Engine | Session, gateway, user_ids: list[int] | None = None,
+           ids: dict | None = None) -> dict[int, str | None]:
+    """Link users to their top role's menu (or unlink them): these following users, or every registered,
+    following user. Returns {user id: menu id or None} for what LINE accepted; a failure is logged, not
+    raised. The users are read first, LINE is called outside any transaction, then the links are stored."""
+    scope = _scope(db)
+    with scope(readonly=True) as s:
+        ids = ids if ids is not None else menu_ids(s)
+        q = select(User).where(User.following.is_(True)).order_by(User.id)
+        q = q.where(User.status == UserStatus.REGISTERED) if user_ids is None else q.where(User.id.in_(user_ids))
+        plan = [(u.id, u.line_user_id, menu_for(s, u, ids)) for u in s.exec(q)]
+    done: dict[int, str | None] = {}
+    for user_id, line_user_id, menu in plan:
+        try:
+            if menu:
+                gateway.link_rich_menu(line_user_id, menu)
+            else:
+                gateway.unlink_rich_menu(line_user_id)
+        except GatewayError as exc:
+            log.warning("relink %s failed: %s", user_id, exc)
+            continue
+        done[user_id] = menu
+    if done:
+        with scope() as s:
+            for user_id, menu in done.items():
+                s.get(User, user_id).rich_menu_id = menu
+    return done
 
 
-def relink_user(session: Session, gateway, user: User, ids: dict | None = None) -> bool:
-    """Link (or unlink) one user's menu now, from the CLI; a LINE failure is logged, not raised."""
-    menu = menu_for(session, user, ids)
-    try:
-        if menu:
-            gateway.link_rich_menu(user.line_user_id, menu)
-        else:
-            gateway.unlink_rich_menu(user.line_user_id)
-    except GatewayError as exc:
-        log.warning("relink %s failed: %s", user.id, exc)
-        return False
-    user.rich_menu_id = menu
-    session.add(user)
-    return bool(menu)
-
-
-@click.command("richmenu-deploy")
-@with_appcontext
-@click.option("--save-dir", default=None, help="Also write the rendered images here (e.g. docs/richmenu).")
-def richmenu_deploy(save_dir):
-    """Create the per-role rich menus, repoint aliases, relink everyone, delete the replaced menus."""
-    if save_dir:
-        for path in render_all(save_dir):
-            click.echo(f"wrote {path}")
-    with session_scope(current_app.extensions["bot"].engine) as s:
-        deploy(s, current_app.extensions["bot"].gateway, utcnow(), echo=click.echo)
-    click.echo("rich menus deployed")
+def _scope(db: Engine | Session):
+    """session_scope over an engine, or the caller's own session (its transaction, its commit)."""
+    if isinstance(db, Session):
+        return lambda readonly=False: nullcontext(db)
+    return lambda readonly=False: session_scope(db, readonly=readonly)

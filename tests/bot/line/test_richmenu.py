@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot.conversation.postback import decode, encode
 from bot.line.richmenu import PAGES, build
 from messages_th.menu import MENUS
+from models.core import User
 from models.onboarding import RichMenuDeployment
 from tests.factories import make_bureau, make_user
 
@@ -94,3 +95,24 @@ def test_typed_menu_offers_the_same_actions_as_the_rich_menu(bot):
     for key, pages in MENUS.items():
         tiles = {k for _, keys in pages for k in keys}
         assert tiles <= set(QUICK["admin" if key == "committee" else key])
+
+
+def test_deploy_holds_no_database_connection_while_it_talks_to_line(app, bot, db, monkeypatch):
+    """Uploading the menu images takes seconds; an open transaction meanwhile (on SQLite: the write lock)
+    would stall every chat answer. So nothing is checked out of the pool while LINE is called."""
+    with db() as s:
+        make_user(s, make_bureau(s), line_user_id=U)
+    seen = []
+    for name in ("upload_rich_menu_image", "link_rich_menu", "set_default_rich_menu"):
+        real = getattr(bot.gateway, name)
+
+        def spy(*args, _real=real, **kwargs):
+            seen.append(bot.engine.pool.checkedout())
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(bot.gateway, name, spy)
+    res = app.test_cli_runner().invoke(args=["richmenu-deploy"])
+    assert res.exit_code == 0, res.output
+    assert len(seen) == 6 + 1 + 1 and set(seen) == {0}  # six images, the default, one user linked
+    with db() as s:
+        ids = {(d.menu_key, d.page): d.rich_menu_id for d in s.exec(select(RichMenuDeployment))}
+        assert s.exec(select(User).where(User.line_user_id == U)).one().rich_menu_id == ids[("staff", "a")]
