@@ -1,43 +1,46 @@
 """Flow: onboarding. Welcome, PDPA consent (or its refusal), unfollow / re-follow; then registration.
 
+No conversation steps of its own: what changes is the user's status (a column, see models.enums.UserStatus):
+new → consented (consent.yes / the consent keyword) → the registration flow (handlers/registration.py);
+new → refused (consent.no: only the refusal is kept) → consented when they type the keyword;
+registered → unfollowed (kept, following = False, no pushes) → registered again on a re-follow.
+
 ```mermaid
 stateDiagram-v2
-    [*] --> consent: follow / register or consent keyword
-    consent --> refused: consent.no (only the refusal is kept)
-    refused --> consent: register or consent keyword
-    consent --> registration: consent.yes (handlers/registration.py)
-    registered --> unfollowed: unfollow (kept, following = False, no pushes)
-    unfollowed --> registered: follow (welcome back, menu relinked)
+    [*] --> [*]: follow (welcome; consent card, the code step, or welcome back with the menu relinked)
+    [*] --> [*]: consent.yes / register or consent keyword (then the registration flow's code step)
+    [*] --> [*]: consent.no (only the refusal is kept)
+    [*] --> [*]: unfollow (kept, following = False, no pushes)
 ```
 """
 from __future__ import annotations
 
 import messages_th.onboarding as th
-from bot.services import membership as registry
 from bot.conversation.auth import top_role
-from handlers.registration import give_consent, start_code
+from bot.conversation.flow import drop_parked
+from bot.services import membership as registry
+from handlers.registration import FLOW as REG_FLOW, give_consent, start_code
 from messages_th.menu import menu_message
+from models.enums import UserStatus
 
 
 def on_follow(ctx):
     """Welcome; registered users come back as they were, others see the consent card next."""
     u = ctx.user
-    u.following, u.updated_at = True, ctx.now
-    ctx.session.add(u)
+    registry.set_following(ctx.session, u, True, ctx.now)
     if u.registered:
-        registry.relink(ctx, u)
+        ctx.after_commit("link_menu", user_id=u.line_user_id, rich_menu_id=registry.relink(ctx.session, u))
         return [th.welcome_back(u.full_name), menu_message(top_role(ctx.session, u))]
-    if u.status == "pending_approval":
+    if u.status == UserStatus.PENDING_APPROVAL:
         return [th.welcome(), th.pending_note()]
-    if u.status == "consented":
+    if u.status == UserStatus.CONSENTED:
         return [th.welcome(), *start_code(ctx)]
     return [th.welcome(), th.consent_card()]
 
 
 def on_unfollow(ctx):
     """Blocked or removed: kept but marked, so no pushes go out; a re-follow brings them back."""
-    ctx.user.following, ctx.user.updated_at = False, ctx.now
-    ctx.session.add(ctx.user)
+    registry.set_following(ctx.session, ctx.user, False, ctx.now)
     ctx.end()
 
 
@@ -46,9 +49,9 @@ def start_register(ctx):
     u = ctx.user
     if u.registered:
         return [th.already_registered()]
-    if u.status == "pending_approval":
+    if u.status == UserStatus.PENDING_APPROVAL:
         return [th.pending_note()]
-    if u.status == "consented" or ctx.text == th.CONSENT_WORD:
+    if u.status == UserStatus.CONSENTED or ctx.text == th.CONSENT_WORD:
         give_consent(ctx)
         return start_code(ctx)
     return [th.consent_card()]
@@ -64,12 +67,10 @@ def consent_yes(ctx):
 
 def consent_no(ctx):
     """No consent: keep only the refusal; next: nothing until they type the consent keyword."""
-    u = ctx.user
-    if u.registered:
+    if ctx.user.registered:
         return [th.already_registered()]
-    u.status, u.consent_at, u.display_name, u.full_name, u.position, u.bureau_id = "refused", None, None, None, None, None
-    u.updated_at = ctx.now
-    ctx.session.add(u)
+    registry.refuse_consent(ctx.session, ctx.user, ctx.now)
+    drop_parked(ctx, REG_FLOW)  # nothing collected is kept, so no registration to resume
     ctx.end()
     return [th.refused()]
 
@@ -85,4 +86,4 @@ def register(router) -> None:
     router.text(th.REGISTER_WORDS[0], start_register, *th.REGISTER_WORDS[1:])
     router.postback("consent.yes", consent_yes)
     router.postback("consent.no", consent_no)
-    router.postback("menu.tab", tab_switched)
+    router.postback("menu.tab", tab_switched, keeps_flow=True)  # LINE switched the tab: not a step change

@@ -1,39 +1,30 @@
 """Flow: preferences — mute non-essential reminders, and a coordinator's own Monday bureau digest on/off.
 
 Coordinators still get due-date reminders when muted (they may name a deputy instead: handlers/deputy.py,
-or `flask --app bot delegate`). Each keyword answers at once; next step: none.
+or `flask --app bot delegate`). Each keyword answers at once; no conversation steps.
 """
 from __future__ import annotations
 
-from bot.conversation.auth import require
+from bot.services import membership as registry
 from messages_th import reminders as th
+from models.enums import Role
 from models.worker import set_setting
-
-
-def _mute(ctx, value: bool):
-    refusal = require(ctx, "staff")
-    if refusal:
-        return refusal
-    ctx.user.mute_reminders = value
-    ctx.session.add(ctx.user)
-    return [th.muted() if value else th.unmuted()]
 
 
 def mute(ctx):
     """KW_MUTE: sets User.mute_reminders."""
-    return _mute(ctx, True)
+    registry.set_mute(ctx.session, ctx.user, True)
+    return [th.muted()]
 
 
 def unmute(ctx):
     """KW_UNMUTE: clears User.mute_reminders."""
-    return _mute(ctx, False)
+    registry.set_mute(ctx.session, ctx.user, False)
+    return [th.unmuted()]
 
 
 def _digest(ctx, on: bool):
-    refusal = require(ctx, "coordinator")
-    if refusal:
-        return refusal
-    set_setting(ctx.session, f"digest_optout:{ctx.user.id}", not on)
+    set_setting(ctx.session, f"digest_optout:{ctx.user.id}", not on)  # read by the Monday job (scheduler/digest.py)
     return [th.digest_opt(on)]
 
 
@@ -48,7 +39,7 @@ def digest_on(ctx):
 
 
 def register(router) -> None:
-    router.text(th.KW_MUTE, mute)
-    router.text(th.KW_UNMUTE, unmute)
-    router.text(th.KW_DIGEST_OFF, digest_off)
-    router.text(th.KW_DIGEST_ON, digest_on)
+    router.text(th.KW_MUTE, mute, role=Role.STAFF)
+    router.text(th.KW_UNMUTE, unmute, role=Role.STAFF)
+    router.text(th.KW_DIGEST_OFF, digest_off, role=Role.COORDINATOR)
+    router.text(th.KW_DIGEST_ON, digest_on, role=Role.COORDINATOR)

@@ -2,73 +2,66 @@
 
 ```mermaid
 stateDiagram-v2
-    [*] --> card: profile keyword / profile.show
-    card --> new: profile.edit field=name|position|bureau
+    [*] --> new: profile.edit field=name|position|bureau (buttons of the card: profile keyword / profile.show)
     new --> new: wrong invite code (bureau; 5 in 1 h → locked)
-    new --> card: saved
-    card --> [*]
+    new --> [*]: saved (a bureau change drops old coordinator roles and relinks the menu)
 ```
 """
 from __future__ import annotations
 
-from sqlmodel import select
+from enum import StrEnum
 
 import messages_th.onboarding as th
+from bot.conversation.auth import roles_of
+from bot.conversation.context import StaleButton
+from bot.conversation.flow import restart
 from bot.services import membership as registry
-from bot.conversation.auth import require, roles_of
 from messages_th.common import role_th
-from models.core import Bureau, UserRole
+from models.enums import Role
 
 FLOW = "profile"
+FIELDS = ("name", "position", "bureau")
+MAX_LEN = 200
+
+
+class Step(StrEnum):
+    NEW = "new"
 
 
 def show(ctx):
     """Profile card with edit buttons; next: profile.edit."""
-    refusal = require(ctx)
-    if refusal:
-        return refusal
     u = ctx.user
-    bureau = ctx.session.get(Bureau, u.bureau_id) if u.bureau_id else None
     roles = sorted({role_th(r) for r, _ in roles_of(ctx.session, u)})
-    return [th.profile_card(u.full_name, u.position, bureau.name if bureau else "", roles)]
+    return [th.profile_card(u.full_name, u.position, registry.bureau_name(ctx.session, u.bureau_id) or "", roles)]
 
 
 def edit(ctx):
     """Ask for the new value; next: the "new" step."""
-    refusal = require(ctx)
-    if refusal:
-        return refusal
-    field = ctx.postback[1].get("field")
-    if field not in ("name", "position", "bureau"):
-        return None
-    ctx.start(FLOW, "new", {"field": field})
+    field = ctx.arg("field")
+    if field not in FIELDS:
+        raise StaleButton(f"no profile field {field}")
     if field == "bureau":
         until = registry.locked_until(ctx.session, ctx.user, ctx.now)
         if until:
-            ctx.end()
             return [th.locked(until)]
-    return [th.ask_new(field)]
+    restart(ctx, FLOW, Step.NEW, {"field": field})
+    return [ask_new(ctx)]
+
+
+def ask_new(ctx) -> dict:
+    return th.ask_new(ctx.draft.get("field"))
 
 
 def on_new(ctx):
     """New name/position saved, or new bureau joined with its invite code; next: done (or retry the code)."""
     if ctx.text is None:
         return None
-    refusal = require(ctx)
-    if refusal:
-        ctx.end()
-        return refusal
-    u, field = ctx.user, ctx.draft.get("field")
+    field = ctx.draft.get("field")
     if field == "bureau":
         return _change_bureau(ctx)
-    if not ctx.text or len(ctx.text) > 200:
+    if not ctx.text or len(ctx.text) > MAX_LEN:
         return [th.bad_value(field)]
-    if field == "name":
-        u.full_name = ctx.text
-    else:
-        u.position = ctx.text
-    u.updated_at = ctx.now
-    ctx.session.add(u)
+    registry.set_profile_field(ctx.session, ctx.user, field, ctx.text, ctx.now)
     ctx.end()
     return [th.profile_saved()]
 
@@ -85,23 +78,17 @@ def _change_bureau(ctx):
         if until:
             ctx.end()
         return [th.locked(until)] if until else [th.wrong_code(left)]
-    if inv.bureau_id != u.bureau_id:
-        if not registry.use_invite(ctx.session, inv, ctx.now):
-            ctx.end()
-            return [th.code_gone()]
-        # a coordinator of the old bureau is not one of the new bureau
-        for role in ctx.session.exec(select(UserRole).where(UserRole.user_id == u.id, UserRole.role == "coordinator")):
-            ctx.session.delete(role)
-        u.bureau_id, u.updated_at = inv.bureau_id, ctx.now
-        ctx.session.add(u)
-        ctx.session.flush()
-        registry.relink(ctx, u)
+    moved = registry.move_to_bureau(ctx.session, u, inv, ctx.now)
     ctx.end()
+    if moved == registry.Move.GONE:
+        return [th.code_gone()]
+    if moved == registry.Move.MOVED:
+        ctx.after_commit("link_menu", user_id=u.line_user_id, rich_menu_id=registry.relink(ctx.session, u))
     return [th.profile_saved()]
 
 
 def register(router) -> None:
-    router.text(th.PROFILE_WORDS[0], show, *th.PROFILE_WORDS[1:])
-    router.postback("profile.show", show)
-    router.postback("profile.edit", edit)
-    router.step(FLOW, "new", on_new, hint=th.HINTS["new"])
+    router.text(th.PROFILE_WORDS[0], show, *th.PROFILE_WORDS[1:], role=Role.STAFF)
+    router.postback("profile.show", show, role=Role.STAFF)
+    router.postback("profile.edit", edit, role=Role.STAFF)
+    router.step(FLOW, Step.NEW, on_new, th.HINTS[Step.NEW], prompt=ask_new)

@@ -1,28 +1,26 @@
 """Flow: the reference corner. Open to everyone, registered or not (reading only, nothing is stored).
 
+Stateless (no conversation steps): every topic is a button that works whenever it is tapped.
+
 ```mermaid
 stateDiagram-v2
-    [*] --> menu: reference keyword / ref.menu
-    menu --> topic: ref.show topic=virtues|code|strong|moral_org
-    menu --> deadlines: ref.show topic=deadlines
-    topic --> topic: another topic (quick replies)
-    topic --> [*]
-    deadlines --> [*]
+    [*] --> [*]: reference keyword / ref.menu (topic buttons and this fiscal year's deadlines)
+    [*] --> [*]: ref.show topic=virtues|code|strong|moral_org|deadlines (another topic: quick replies)
 ```
 """
 from __future__ import annotations
 
-from sqlmodel import select
-
 import messages_th.reference as th
+from bot.services import rounds
 from messages_th.dates import fiscal_year_be, today_bkk
-from models.rounds import Round
+
+DEADLINES = "deadlines"
 
 
 def _deadlines(ctx) -> dict:
     today = today_bkk(ctx.now)
-    rows = ctx.session.exec(select(Round).where(Round.fy == fiscal_year_be(today)).order_by(Round.due_date))
-    return th.deadlines_card([(r.title, r.due_date) for r in rows], today)
+    return th.deadlines_card([(r.title, r.due_date) for r in rounds.rounds_of_fy(ctx.session, fiscal_year_be(today))],
+                             today)
 
 
 def show_menu(ctx):
@@ -32,8 +30,8 @@ def show_menu(ctx):
 
 def show_topic(ctx):
     """One topic's cards (an unknown topic gets the stale-button note); next: another topic or done."""
-    topic = (ctx.postback[1] if ctx.postback else {}).get("topic", "")
-    if topic == "deadlines":
+    topic = ctx.arg("topic")
+    if topic == DEADLINES:
         return [_deadlines(ctx)]
     return th.reference_topic(topic)
 

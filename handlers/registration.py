@@ -10,10 +10,8 @@ stateDiagram-v2
     name --> position
     position --> confirm
     confirm --> name: reg.edit
-    confirm --> registered: reg.confirm (invite; staff menu linked after commit)
-    confirm --> pending_approval: reg.confirm (approval; admins decide in chat or CLI)
-    registered --> [*]
-    pending_approval --> [*]
+    confirm --> [*]: reg.confirm, invite (registered; staff menu linked after commit)
+    confirm --> [*]: reg.confirm, approval (pending_approval; admins decide in chat or CLI)
 ```
 
 The name step is prefilled with the LINE display name: consent asks for the `save_profile` effect, which
@@ -21,31 +19,37 @@ fetches the profile after the commit (handlers never call LINE) and stores it; t
 """
 from __future__ import annotations
 
-from sqlmodel import select
+from enum import StrEnum
 
 import messages_th.onboarding as th
+from bot.conversation.flow import restart, wait_for_button
 from bot.services import membership as registry
 from messages_th.menu import menu_message
-from models.core import Bureau
-from models.onboarding import InviteCode
+from models.enums import Role, UserStatus
 
 FLOW = "reg"
+MAX_LEN = 200
+
+
+class Step(StrEnum):
+    CODE = "code"
+    BUREAU = "bureau"
+    NAME = "name"
+    POSITION = "position"
+    CONFIRM = "confirm"
 
 
 def give_consent(ctx):
-    """Record consent once (new, refused); the caller decides the next step."""
-    u = ctx.user
-    if u.status in ("new", "refused", "erased"):
-        u.status, u.consent_at, u.updated_at = "consented", ctx.now, ctx.now
-        ctx.session.add(u)
+    """Record consent once (new, refused, erased); the caller decides the next step."""
+    if registry.give_consent(ctx.session, ctx.user, ctx.now):
         # the LINE display name prefills the name step; fetched after commit (handlers never call LINE)
-        ctx.after_commit("save_profile", user_id=u.line_user_id)  # the effect runner has the engine
+        ctx.after_commit("save_profile", user_id=ctx.user.line_user_id)  # the effect runner has the engine
 
 
 def start_code(ctx):
     """Enter the code step (or say the lock is still on); next: on_code."""
     until = registry.locked_until(ctx.session, ctx.user, ctx.now)
-    ctx.start(FLOW, "code")
+    restart(ctx, FLOW, Step.CODE)
     return [th.locked(until)] if until else [th.ask_code()]
 
 
@@ -62,45 +66,41 @@ def on_code(ctx):
     if inv is None:
         until = registry.locked_until(ctx.session, ctx.user, ctx.now)
         return [th.locked(until)] if until else [th.wrong_code(left)]
-    ctx.goto("name", invite_id=inv.id, bureau_id=inv.bureau_id, mode="invite")
-    return [th.ask_name(ctx.user.display_name)]
+    ctx.goto(Step.NAME, invite_id=inv.id, bureau_id=inv.bureau_id, mode="invite")
+    return [ask_name(ctx)]
 
 
 def request_approval(ctx):
     """Ask an admin instead of a code; next: choose the bureau."""
     if ctx.user.registered:
         return [th.already_registered()]
-    if ctx.user.status == "pending_approval":
+    if ctx.user.status == UserStatus.PENDING_APPROVAL:
         return [th.pending_note()]
-    if ctx.user.status != "consented":
+    if ctx.user.status != UserStatus.CONSENTED:
         return [th.consent_card()]  # nothing is collected before consent
-    ctx.start(FLOW, "bureau", {"mode": "approval"})
-    rows = ctx.session.exec(select(Bureau).where(Bureau.active.is_(True)).order_by(Bureau.name))
-    return [th.ask_bureau([(b.id, b.name) for b in rows])]
+    restart(ctx, FLOW, Step.BUREAU, {"mode": "approval"})
+    return [ask_bureau(ctx)]
 
 
 def on_bureau(ctx):
-    """Bureau typed (name or code) or tapped; next: the name."""
-    if (ctx.flow, ctx.step) != (FLOW, "bureau"):
-        return None  # a stale or forged reg.bureau outside this step
+    """Bureau typed (name or code) or tapped (reg.bureau id); next: the name."""
     if ctx.postback:
-        ref = ctx.postback[1].get("id", "")
-        b = ctx.session.get(Bureau, int(ref)) if ref.isdigit() else None
+        b = registry.get_bureau(ctx.session, ctx.arg("id", int))
     elif ctx.text:
         b = registry.find_bureau(ctx.session, ctx.text)
     else:
         return None
     if b is None or not b.active:
         return [th.bureau_unknown()]
-    ctx.goto("name", bureau_id=b.id)
-    return [th.ask_name(ctx.user.display_name)]
+    ctx.goto(Step.NAME, bureau_id=b.id)
+    return [ask_name(ctx)]
 
 
 def on_name(ctx):
     """Name typed (or the LINE name tapped); next: the position."""
     if not _ok(ctx.text):
         return [th.bad_value("name")] if ctx.text is not None else None
-    ctx.goto("position", full_name=ctx.text)
+    ctx.goto(Step.POSITION, full_name=ctx.text)
     return [th.ask_position()]
 
 
@@ -108,54 +108,62 @@ def on_position(ctx):
     """Position typed; next: confirm."""
     if not _ok(ctx.text):
         return [th.bad_value("position")] if ctx.text is not None else None
-    ctx.goto("confirm", position=ctx.text)
-    d = ctx.draft
-    bureau = ctx.session.get(Bureau, d["bureau_id"])
-    return [th.confirm_card(d["full_name"], d["position"], bureau.name, d.get("mode") == "approval")]
+    ctx.goto(Step.CONFIRM, position=ctx.text)
+    return [confirm_card(ctx)]
 
 
 def on_edit(ctx):
     """Start over at the name; next: the name step."""
-    if (ctx.flow, ctx.step) != (FLOW, "confirm"):
-        return None
-    ctx.goto("name")
-    return [th.ask_name(ctx.user.display_name)]
+    ctx.goto(Step.NAME)
+    return [ask_name(ctx)]
 
 
 def on_confirm(ctx):
     """Register (invite) or file the request (approval); next: the menu, or waiting for an admin."""
-    if (ctx.flow, ctx.step) != (FLOW, "confirm") or ctx.user.registered:
+    if ctx.user.registered:
         return None
     d, u = ctx.draft, ctx.user
     ctx.end()
-    bureau = ctx.session.get(Bureau, d["bureau_id"])
     if d.get("mode") == "approval":
-        u.status, u.bureau_id, u.full_name, u.position = "pending_approval", bureau.id, d["full_name"], d["position"]
-        u.updated_at = ctx.now
-        ctx.session.add(u)
+        registry.request_approval(ctx.session, u, d["bureau_id"], d["full_name"], d["position"], ctx.now)
         return [th.request_sent()]
-    inv = ctx.session.get(InviteCode, d.get("invite_id") or 0)
-    if inv is None or inv.bureau_id != bureau.id or not registry.use_invite(ctx.session, inv, ctx.now):
+    if not registry.register_with_invite(ctx.session, u, d.get("invite_id"), d["bureau_id"], d["full_name"],
+                                         d["position"], ctx.now):
         return [th.code_gone()]
-    registry.register(ctx.session, u, bureau.id, d["full_name"], d["position"], ctx.now)
-    registry.relink(ctx, u)
-    return [th.registered(d["full_name"], bureau.name), menu_message("staff")]
+    ctx.after_commit("link_menu", user_id=u.line_user_id, rich_menu_id=registry.relink(ctx.session, u))
+    return [th.registered(d["full_name"], registry.bureau_name(ctx.session, d["bureau_id"])),
+            menu_message(Role.STAFF)]
 
 
-def wait_confirm(ctx):
-    """Anything but the buttons: answered with the hint; next: still confirm."""
-    return None
+# -- the steps' questions, asked again (with their buttons) after a hint or a stale button -----------------
+
+def ask_bureau(ctx) -> dict:
+    return th.ask_bureau([(b.id, b.name) for b in registry.active_bureaus(ctx.session)])
+
+
+def ask_name(ctx) -> dict:
+    return th.ask_name(ctx.user.display_name)
+
+
+def confirm_card(ctx) -> dict:
+    d = ctx.draft
+    return th.confirm_card(d["full_name"], d["position"], registry.bureau_name(ctx.session, d["bureau_id"]),
+                           d.get("mode") == "approval")
 
 
 def _ok(value: str | None) -> bool:
-    return bool(value) and len(value) <= 200
+    return bool(value) and len(value) <= MAX_LEN
 
 
 def register(router) -> None:
     router.text(th.APPROVAL_WORD, request_approval)
-    router.postback("reg.bureau", on_bureau)
-    router.postback("reg.edit", on_edit)
-    router.postback("reg.confirm", on_confirm)
-    steps = {"code": on_code, "bureau": on_bureau, "name": on_name, "position": on_position, "confirm": wait_confirm}
-    for step, fn in steps.items():
-        router.step(FLOW, step, fn, hint=th.HINTS[step])
+    router.postback("reg.bureau", on_bureau, in_step=(FLOW, Step.BUREAU))
+    router.postback("reg.edit", on_edit, in_step=(FLOW, Step.CONFIRM))
+    router.postback("reg.confirm", on_confirm, in_step=(FLOW, Step.CONFIRM))
+    # the code step reads the approval word itself (it is also a menu word elsewhere)
+    router.step(FLOW, Step.CODE, on_code, th.HINTS[Step.CODE], prompt=lambda ctx: th.ask_code(),
+                takes=(th.APPROVAL_WORD,))
+    router.step(FLOW, Step.BUREAU, on_bureau, th.HINTS[Step.BUREAU], prompt=ask_bureau)
+    router.step(FLOW, Step.NAME, on_name, th.HINTS[Step.NAME], prompt=ask_name)
+    router.step(FLOW, Step.POSITION, on_position, th.HINTS[Step.POSITION], prompt=lambda ctx: th.ask_position())
+    router.step(FLOW, Step.CONFIRM, wait_for_button, th.HINTS[Step.CONFIRM], prompt=confirm_card)

@@ -2,7 +2,10 @@
 "เมนู" quick replies (LINE for PC shows no rich menu). Postback actions match what the flows register."""
 from __future__ import annotations
 
-from messages_th.common import REGISTER_WORD, msg_action, pb, quick_reply, role_th, text
+from messages_th.common import HELP_WORD, MENU_WORD, REGISTER_WORD, msg_action, pb, quick_reply, role_th, text
+
+HELP_WORDS = (HELP_WORD, "help", "วิธีใช้")  # typed words for the keyword list (handlers/help.py)
+MENU_WORDS = (MENU_WORD, "menu")              # typed words for the quick-reply menu
 
 # key -> (label ≤ 20, sub-label, icon, postback action or "text:<keyword>", colour)
 ACTIONS: dict[str, tuple[str, str, str, str, str]] = {

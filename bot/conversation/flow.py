@@ -37,6 +37,20 @@ def text_step(field: str, next_step: str, reply: Callable, *, limit: int = 1000,
     return step
 
 
+def drop_parked(ctx, flow: str) -> None:
+    """Forget parked copies of `flow`: starting it afresh (its menu word typed in its own middle) or finishing
+    its job another way (a deputy cleared) replaces them, so they are not offered back later."""
+    for entry in ctx.parked:
+        if entry["flow"] == flow:
+            ctx.discard(entry["id"])
+
+
+def restart(ctx, flow: str, step: str, draft: dict | None = None) -> None:
+    """`ctx.start` for a flow's entry: a parked copy of the same flow (parked by this very tap) is dropped."""
+    drop_parked(ctx, flow)
+    ctx.start(flow, step, draft)
+
+
 def own_bureau(ctx) -> int | None:
     """The actor's own bureau (for `coordinator_of(own_bureau)`)."""
     return ctx.user.bureau_id if ctx.user else None

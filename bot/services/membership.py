@@ -1,10 +1,13 @@
-"""Membership and roles, shared by the chat flows and the CLI: invite codes, the wrong-code lockout,
-registration, admin approval, role changes and the rich menu a user should see. Pure database work:
-callers decide how to tell LINE (handlers via `ctx.after_commit`, the CLI through the gateway)."""
+"""Membership and roles, shared by the chat flows and the CLI: consent, invite codes, the wrong-code lockout,
+registration, admin approval, role changes, profile edits and the rich menu a user should see. Pure database
+work that returns values: callers pick the words and tell LINE (handlers via `ctx.after_commit` and
+`ctx.enqueue_push`, the CLI through the outbox and the gateway)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
@@ -93,17 +96,23 @@ def reject(s: Session, user: User, now: datetime) -> None:
     s.add(user)
 
 
-def decide(s: Session, user: User, approve: bool, now: datetime) -> None:
-    """An admin's answer to a pending registration; the requester is told by push (outbox)."""
-    import messages_th.onboarding as th
-    from bot.line.outbox import enqueue
+@dataclass(frozen=True)
+class Decision:
+    """What an admin's answer did: the requester is to be told (`push_key` keeps the push once-only)."""
+    approved: bool
+    line_user_id: str
+    push_key: str
+
+
+def decide(s: Session, user: User, approve: bool, now: datetime) -> Decision:
+    """An admin's answer to a pending registration; the caller tells the requester (outbox push)."""
     if approve:
         register(s, user, user.bureau_id, user.full_name, user.position, now)
     else:
         reject(s, user, now)
-    enqueue(s, f"reg-{'approved' if approve else 'rejected'}:{user.id}:{now:%Y%m%d%H%M%S}", user.line_user_id,
-            [th.approved_push() if approve else th.rejected_push()])
     s.flush()
+    return Decision(approve, user.line_user_id,
+                    f"reg-{'approved' if approve else 'rejected'}:{user.id}:{now:%Y%m%d%H%M%S}")
 
 
 def pending(s: Session, limit: int = 50) -> list[User]:
@@ -142,9 +151,129 @@ def menu_for(s: Session, user: User, ids: dict | None = None) -> str | None:
     return (ids if ids is not None else menu_ids(s)).get((MENU_KEY[role], "a"))
 
 
-def relink(ctx, user: User) -> None:
-    """After a registration or role change: ask for the user's menu to be linked once committed."""
-    menu = menu_for(ctx.session, user)
+def relink(s: Session, user: User) -> str | None:
+    """After a registration or role change: the menu the user should see now (stored on the user); the
+    caller asks for it to be linked once committed (handlers: the `link_menu` effect)."""
+    menu = menu_for(s, user)
     user.rich_menu_id = menu
-    ctx.session.add(user)
-    ctx.after_commit("link_menu", user_id=user.line_user_id, rich_menu_id=menu)
+    s.add(user)
+    return menu
+
+
+# -- consent, registration and the profile (the chat flows) -----------------------------------------
+
+CONSENTABLE = (UserStatus.NEW, UserStatus.REFUSED, UserStatus.ERASED)
+
+
+def give_consent(s: Session, user: User, now: datetime) -> bool:
+    """Record consent once; True when it was given just now (the caller then fetches the LINE profile)."""
+    if user.status not in CONSENTABLE:
+        return False
+    user.status, user.consent_at, user.updated_at = UserStatus.CONSENTED, now, now
+    s.add(user)
+    return True
+
+
+def refuse_consent(s: Session, user: User, now: datetime) -> None:
+    """No consent: keep only the refusal (nothing personal)."""
+    user.status, user.consent_at, user.display_name, user.full_name = UserStatus.REFUSED, None, None, None
+    user.position, user.bureau_id, user.updated_at = None, None, now
+    s.add(user)
+
+
+def set_following(s: Session, user: User, following: bool, now: datetime) -> None:
+    """Follow / unfollow (blocked): an unfollowed user is kept but gets no pushes."""
+    user.following, user.updated_at = following, now
+    s.add(user)
+
+
+def active_bureaus(s: Session) -> list[Bureau]:
+    return list(s.exec(select(Bureau).where(Bureau.active.is_(True)).order_by(Bureau.name)))
+
+
+def get_bureau(s: Session, bureau_id: int | None) -> Bureau | None:
+    return s.get(Bureau, bureau_id) if bureau_id else None
+
+
+def bureau_name(s: Session, bureau_id: int | None) -> str | None:
+    b = get_bureau(s, bureau_id)
+    return b.name if b else None
+
+
+def get_user(s: Session, user_id: int | None) -> User | None:
+    return s.get(User, user_id) if user_id else None
+
+
+def request_approval(s: Session, user: User, bureau_id: int, full_name: str, position: str,
+                     now: datetime) -> None:
+    """No invite code: the request waits for an admin (`decide`)."""
+    user.status, user.bureau_id, user.full_name, user.position = (UserStatus.PENDING_APPROVAL, bureau_id,
+                                                                  full_name, position)
+    user.updated_at = now
+    s.add(user)
+
+
+def register_with_invite(s: Session, user: User, invite_id: int | None, bureau_id: int, full_name: str,
+                         position: str, now: datetime) -> bool:
+    """Register with the invite checked at the code step; False when it went meanwhile (expired, used up,
+    revoked) and nothing was written."""
+    inv = s.get(InviteCode, invite_id) if invite_id else None
+    if inv is None or inv.bureau_id != bureau_id or not use_invite(s, inv, now):
+        return False
+    register(s, user, bureau_id, full_name, position, now)
+    return True
+
+
+def set_profile_field(s: Session, user: User, field: str, value: str, now: datetime) -> None:
+    """Name or position, typed by the user."""
+    if field == "name":
+        user.full_name = value
+    elif field == "position":
+        user.position = value
+    else:
+        raise ValueError(f"not a profile field: {field}")
+    user.updated_at = now
+    s.add(user)
+
+
+class Move(StrEnum):
+    MOVED = "moved"  # now in the invite's bureau (coordinator roles of the old one dropped)
+    SAME = "same"    # the invite is for the bureau they are already in: nothing to do
+    GONE = "gone"    # the invite was used up or expired meanwhile
+
+
+def move_to_bureau(s: Session, user: User, inv: InviteCode, now: datetime) -> Move:
+    """A bureau change proven by the new bureau's invite code."""
+    if inv.bureau_id == user.bureau_id:
+        return Move.SAME
+    if not use_invite(s, inv, now):
+        return Move.GONE
+    # a coordinator of the old bureau is not one of the new bureau
+    s.exec(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == Role.COORDINATOR))
+    user.bureau_id, user.updated_at = inv.bureau_id, now
+    s.add(user)
+    s.flush()
+    return Move.MOVED
+
+
+def extra_roles(s: Session, user: User) -> set[str]:
+    """The roles granted by `UserRole` rows (coordinator, committee, admin)."""
+    return {r.role for r in s.exec(select(UserRole).where(UserRole.user_id == user.id))}
+
+
+def search_registered(s: Session, text: str, limit: int, *, bureau_id: int | None = None,
+                      exclude: int | None = None) -> list[User]:
+    """Registered users whose full name contains `text` (optionally within one bureau), by name."""
+    q = select(User).where(User.status == UserStatus.REGISTERED,
+                           User.full_name.contains(text[:100], autoescape=True))
+    if bureau_id is not None:
+        q = q.where(User.bureau_id == bureau_id)
+    if exclude is not None:
+        q = q.where(User.id != exclude)
+    return list(s.exec(q.order_by(User.full_name).limit(limit)))
+
+
+def set_mute(s: Session, user: User, muted: bool) -> None:
+    """Non-essential reminders off (coordinators still get due-date reminders)."""
+    user.mute_reminders = muted
+    s.add(user)
