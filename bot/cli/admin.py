@@ -13,7 +13,9 @@ import click
 from flask.cli import AppGroup
 from sqlmodel import select
 
+import messages_th.onboarding as th
 from bot.cli._common import bot_state, bureau_or_fail, session, user_or_fail
+from bot.line.outbox import enqueue
 from bot.services import membership as registry
 from models.core import Bureau, User, UserRole, utcnow
 from models.enums import EXTRA_ROLES, Role, UserStatus
@@ -165,7 +167,9 @@ def _decide(line_user_id, approve):
         user = user_or_fail(s, line_user_id)
         if user.status != UserStatus.PENDING_APPROVAL:
             raise click.ClickException(f"not waiting for approval (status: {user.status})")
-        registry.decide(s, user, approve, utcnow())
+        decision = registry.decide(s, user, approve, utcnow())
+        enqueue(s, decision.push_key, decision.line_user_id,  # the same push the chat's admin.approve sends
+                [th.approved_push() if decision.approved else th.rejected_push()])
     click.echo(f"{'approved' if approve else 'rejected'} {line_user_id} (the user is told by push)")
     if approve:
         _relink(user.id)
