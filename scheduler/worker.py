@@ -29,7 +29,6 @@ def run_sender(engine, gateway, stop: threading.Event, interval_s: float = 2.0) 
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     config = Config.from_env()
     config.validate()
     engine = make_engine(config.DATABASE_URL)

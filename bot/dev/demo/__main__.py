@@ -166,8 +166,10 @@ class Demo:
     def web_command(self) -> list[str]:
         gunicorn = self.bin / "gunicorn"
         if gunicorn.exists():
-            return [str(gunicorn), "--bind", f"{HOST}:{self.port}", "--workers", "1", "--worker-class", "gthread",
-                    "--threads", "8", "--timeout", "60", "--graceful-timeout", "5", "bot:create_app()"]
+            # gunicorn.conf.py sets the app's logging up, as under the Procfile
+            return [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"{HOST}:{self.port}",
+                    "--workers", "1", "--worker-class", "gthread", "--threads", "8", "--timeout", "60",
+                    "--graceful-timeout", "5", "bot:create_app()"]
         return [sys.executable, "-m", "flask", "--app", "bot", "run", "--host", HOST, "--port", str(self.port),
                 "--no-reload", "--with-threads"]
 
