@@ -20,6 +20,7 @@ from enum import StrEnum
 
 import messages_th.pledge as th
 from bot.conversation.auth import coordinator_of
+from bot.conversation.context import StaleButton
 from bot.conversation.flow import bureau_param, own_bureau, text_step, virtue_from_text, wait_for_button
 from bot.services import pledges as svc
 from handlers.pledge import item_and_pledge, owner_label
@@ -40,10 +41,19 @@ class Step(StrEnum):
     CONFIRM = "confirm"
 
 
+def _item_id(ctx) -> int | None:
+    """The postback's `i`, else the draft's item (pledge.save of an item being fixed); a malformed `i` names
+    nothing (role checks call this, so it never raises)."""
+    try:
+        return ctx.arg("i", int, default=None) or ctx.draft.get("item")
+    except StaleButton:
+        return None
+
+
 def _item_bureau(ctx) -> int | None:
     """Whose item the postback's `i` (or the draft's item) is: its pledge's bureau (None: the organization's,
     admins only). A gone item names the actor's own bureau, so its coordinator hears that it is gone."""
-    raw = (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item")
+    raw = _item_id(ctx)
     _, pledge = item_and_pledge(ctx, raw)
     return pledge.bureau_id if pledge is not None else own_bureau(ctx)
 
@@ -72,7 +82,7 @@ def start_edit(ctx):
 def _editable_item(ctx):
     """(item, pledge, None) when the item is there and not locked; else (None, None, the answer). The role
     (coordinator of the item's bureau, else admin) is the router's check."""
-    raw = (ctx.postback[1].get("i") if ctx.postback else None) or ctx.draft.get("item")
+    raw = _item_id(ctx)
     item, pledge = item_and_pledge(ctx, raw)
     if pledge is None:
         return None, None, [th.item_gone()]

@@ -208,3 +208,16 @@ def test_a_non_image_at_the_progress_photo_step_is_refused_and_nothing_is_stored
     send("text", w.staff, "ข้าม")
     with db() as s:
         assert [d.photos for d in s.exec(select(Deed))] == [[]]
+
+
+def test_the_virtue_step_asks_again_with_its_buttons(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db)
+    for t in ("เขียนพันธะ", "ปัญหา", "ความดี"):
+        send("text", w.coord, t)
+    send(ev.sticker_event(w.coord))
+    assert [a for a, _ in postbacks(line.messages_for(w.coord)[-1])].count("pledge.virtue") >= 5
+    send("postback", w.coord, encode("pledge.virtue", virtue="nope"))  # forged key: stale, then the buttons
+    assert [a for a, _ in postbacks(line.messages_for(w.coord)[-1])].count("pledge.virtue") >= 5
+    send("text", w.coord, "วินัย")  # the name typed works like the button
+    assert "ตัวชี้วัด" in texts_to(line, w.coord)[-1]
