@@ -1,6 +1,7 @@
 """CLI commands (`flask --app bot <command>`): one module per command group, helpers in `_common`."""
 from __future__ import annotations
 
+from functools import update_wrapper
 from importlib import import_module
 
 import click
@@ -34,3 +35,17 @@ def register_cli(app) -> None:
     dev = config.SANDBOX or config.APP_ENV == "development"
     for name in COMMAND_MODULES + (DEV_COMMAND_MODULES if dev else ()):
         import_module(name).register(app)
+    for command in app.cli.commands.values():
+        _log_when_run(command)
+
+
+def _log_when_run(command) -> None:
+    """A command is an entry point: it sets logging up when it runs (LINE request ids to stderr), not when
+    the app is built."""
+    inner = command.callback
+
+    def callback(*args, **kwargs):
+        from bot.logs import setup
+        setup()
+        return inner(*args, **kwargs) if inner is not None else None
+    command.callback = update_wrapper(callback, inner) if inner is not None else callback
