@@ -578,7 +578,7 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
      Under gunicorn, accepted/s rose from ~0.75x to ~1.0-1.2x of the echo bot's. (The connections are a small
      free list, not one per thread: one per thread left a PostgreSQL connection open per request behind a
      thread-per-request server, and the deeds benchmark ran out of them.)
-   - Replies over as many threads as LINE's round trip calls for (`bot/delivery.py` RoundTrip): one after the
+   - Replies over as many threads as LINE's round trip calls for (`bot/pipeline/replies.py` RoundTrip): one after the
      other on the handler's thread when LINE answers in a millisecond or two, all in parallel when it is far
      away. Handing each call to a sender thread cost 0.19 ms per event (delivery 0.66 -> 0.47 ms). Measuring
      only the fastest of parallel calls matters: counting all of them, a local LINE looked slow forever.
@@ -586,7 +586,7 @@ runs of the fast scenarios, in-process timers (one process, no contention, batch
      (`models/autocommit.py`), unless a push stands in for a failed reply. Per batch of 16: SQLite 0.33 -> 0.21
      ms CPU, PostgreSQL 0.45 -> 0.08 ms CPU and 1.2 -> 0.7 ms wall. Two quick runs after it: accepted
      0.95-0.99x (SQLite) and 1.0-1.02x (PostgreSQL), answered 0.83-0.84x and 0.64-0.65x.
-   - The inbox claim writes nothing (`bot/inbox.py`): the pending rows are read (PostgreSQL: `FOR UPDATE SKIP
+   - The inbox claim writes nothing (`bot/pipeline/inbox.py`): the pending rows are read (PostgreSQL: `FOR UPDATE SKIP
      LOCKED`) and written once, with the reply, in the same transaction: two versions of each event's row
      instead of three. Two quick runs after it: accepted 1.05-1.17x (SQLite) and 1.02-1.28x (PostgreSQL),
      answered 0.83-0.95x and 0.63-0.73x.

@@ -36,10 +36,10 @@ class Config:
     REPLY_TOKEN_MAX_AGE_S: int = 50
     LINE_TIMEOUT_S: float = 5.0
     # Threads per process handling inbox events in batches (CPU work: one keeps batches full; see
-    # bot/dispatcher.py). Photos are downloaded beforehand on download threads, so handlers rarely wait.
+    # bot/pipeline/dispatcher.py). Photos are downloaded beforehand on download threads, so handlers rarely wait.
     HANDLER_THREADS: int = 1
     # Reply calls of a batch go out on up to this many threads (as many as LINE's round trip calls for:
-    # bot/delivery.py); one per call of a full batch, so a far-away LINE costs a batch one round trip.
+    # bot/pipeline/replies.py); one per call of a full batch, so a far-away LINE costs a batch one round trip.
     REPLY_THREADS: int = 32
 
     @classmethod

@@ -96,7 +96,7 @@ class LineGateway:
         return cfg
 
     def _call(self, what: str, fn, *args, _quiet: bool = False, **kw) -> Sent:
-        """_quiet: the caller logs the request id itself (replies: one line per batch, see bot/delivery.py)."""
+        """_quiet: the caller logs the request id itself (replies: one line per batch, see bot/pipeline/replies.py)."""
         try:
             resp = fn(*args, _request_timeout=self.timeout, **kw)
         except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
