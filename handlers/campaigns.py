@@ -24,7 +24,8 @@ from bot.conversation.auth import require
 from messages_th.dates import BKK
 from models.campaigns import Campaign
 from models.core import Bureau
-from scheduler import campaigns as svc
+from bot.services import audience
+from bot.services import campaigns as svc
 
 FLOW = "campaign"
 
@@ -109,7 +110,7 @@ def on_bureaus(ctx):
 def _confirm(ctx, bureau_ids):
     ctx.goto("confirm", bureau_ids=bureau_ids)
     d = ctx.draft
-    n = len(svc.audience.staff_ids(ctx.session, bureau_ids))
+    n = len(audience.staff_ids(ctx.session, bureau_ids))
     label = th.KW_ALL if bureau_ids is None else f"{th.KW_SOME} ({len(bureau_ids)})"
     return [th.confirm_card(d, datetime.fromisoformat(d["starts_at"]), n, label)]
 
@@ -122,11 +123,9 @@ def confirm(ctx):
     if ctx.flow != FLOW or ctx.step != "confirm":
         return [th.not_found()]
     d = ctx.draft
-    camp = Campaign(title=d["title"], description=d.get("description", ""), place=d.get("place", ""),
-                    starts_at=datetime.fromisoformat(d["starts_at"]), bureau_ids=d.get("bureau_ids"),
-                    creator_id=ctx.user.id, status="confirmed", confirmed_at=ctx.now)
-    ctx.session.add(camp)
-    ctx.session.flush()
+    camp = svc.create(ctx.session, title=d["title"], description=d.get("description", ""), place=d.get("place", ""),
+                      starts_at=datetime.fromisoformat(d["starts_at"]), bureau_ids=d.get("bureau_ids"),
+                      creator_id=ctx.user.id, now=ctx.now)
     ctx.end()
     return [th.created(camp)]
 
@@ -158,7 +157,7 @@ def check_in(ctx):
     camp = _campaign(ctx)
     if camp is None:
         return [th.not_found()]
-    return [th.checked_in(svc.check_in(ctx.session, camp, ctx.user, ctx.now))]
+    return [th.checked_in(svc.check_in(ctx.session, camp, ctx.user, ctx.now, description=th.deed_text(camp)))]
 
 
 def list_open(ctx):

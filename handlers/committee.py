@@ -1,6 +1,6 @@
 """Flow: committee — the weekly digest on demand (keyword KW_DIGEST or postback `digest.show`).
 
-Same numbers as the Monday push (scheduler.digest.compute); the chart is published under PUBLIC_BASE_URL.
+Same numbers as the Monday push (bot.services.digest.compute); the chart is published under PUBLIC_BASE_URL.
 Next step: the committee member reads it; nothing else is asked.
 """
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 
 from bot.conversation.auth import require
-from bot.web.media import publish
+from bot.services.digest import compute
+from bot.services.files import publish
 from messages_th import digest as th
-from scheduler.digest import compute
 
 log = logging.getLogger("handlers.committee")
 

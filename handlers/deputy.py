@@ -7,8 +7,9 @@ stateDiagram-v2
     name --> [*]: deputy.set id (registered, same bureau, not oneself) → the deputy is told
     [*] --> [*]: deputy.clear / clear keyword
 ```
-The same as `flask --app bot delegate set|clear` (scheduler/audience.py reads it). Names are searched only
-within the coordinator's own bureau, and the chosen id is checked again when it arrives (forged postbacks).
+The same as `flask --app bot delegate set|clear` (both write through bot/services/delegations.py). Names are
+searched only within the coordinator's own bureau, and the chosen id is checked again when it arrives (forged
+postbacks).
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from sqlmodel import select
 
 import messages_th.deputy as th
 from bot.conversation.auth import require
+from bot.services import delegations
 from models.core import User
-from models.worker import Delegation
 
 FLOW = "deputy"
 SHOWN = 12  # quick replies: 12 people + "ยกเลิก"
@@ -30,9 +31,8 @@ def _coordinator(ctx):
     return require(ctx, "coordinator", bureau_id=ctx.user.bureau_id)
 
 
-def _current(ctx) -> tuple[Delegation | None, User | None]:
-    row = ctx.session.exec(select(Delegation).where(Delegation.coordinator_id == ctx.user.id)).first()
-    return row, (ctx.session.get(User, row.deputy_id) if row else None)
+def _current(ctx):
+    return delegations.current(ctx.session, ctx.user)
 
 
 def _name(u: User) -> str:
@@ -79,10 +79,7 @@ def choose(ctx):
     if (person is None or person.id == ctx.user.id or person.bureau_id != ctx.user.bureau_id
             or not person.registered):
         return [th.not_this_person()]
-    row, _ = _current(ctx)
-    row = row or Delegation(coordinator_id=ctx.user.id, bureau_id=ctx.user.bureau_id, deputy_id=person.id)
-    row.deputy_id, row.bureau_id = person.id, ctx.user.bureau_id
-    ctx.session.add(row)
+    row = delegations.set_deputy(ctx.session, ctx.user, person)
     ctx.end()
     ctx.enqueue_push(f"deputy:{row.coordinator_id}:{person.id}:{ctx.event.get('webhookEventId')}",
                      person.line_user_id, [th.told_deputy(_name(ctx.user))])
@@ -94,12 +91,10 @@ def clear(ctx):
     refusal = _coordinator(ctx)
     if refusal:
         return refusal
-    row, _ = _current(ctx)
-    if row is not None:
-        ctx.session.delete(row)
+    had = delegations.clear(ctx.session, ctx.user)
     if ctx.flow == FLOW:
         ctx.end()
-    return [th.cleared(row is not None)]
+    return [th.cleared(had)]
 
 
 def register(router) -> None:

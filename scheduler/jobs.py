@@ -1,8 +1,10 @@
 """The clock: APScheduler (Asia/Bangkok) runs the jobs, only in the worker that holds the lease.
 
-Each job is a plain `fn(session, now, ...)` that decides what is due and ENQUEUES outbox rows with
-deterministic keys; the worker's main thread sends them. At start every job runs once (catch-up after
-downtime: due-but-unsent work goes out once, stale work is skipped with a log line). Next step: the sender.
+Each job is a plain `plan(session, now) -> [Send]` that decides what is due; run_job plans in a read
+session, asks LINE (quota) and renders outside any transaction, then ENQUEUES the outbox rows, with
+deterministic keys, in one short write session (scheduler/sends.py); the worker's main thread sends them.
+At start every job runs once (catch-up after downtime: due-but-unsent work goes out once, stale work is
+skipped with a log line). Next step: the sender.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from models.core import utcnow
 from models.db import session_scope
 from models.worker import release_lease, take_lease
-from scheduler import campaigns, digest, reminders
+from scheduler import campaigns, digest, reminders, sends
 
 log = logging.getLogger("scheduler.jobs")
 LEASE = "clock"
@@ -30,24 +32,29 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def jobs(config=None, gateway=None) -> dict:
-    """name → fn(session, now): the work one tick of the clock may do."""
+def jobs(config=None) -> dict:
+    """name → plan(session, now) -> [Send]: the work one tick of the clock may do."""
     return {
-        "reminders": lambda s, now: reminders.run(s, now, gateway),
-        "campaigns": lambda s, now: campaigns.run(s, now, gateway),
-        "digest": lambda s, now: digest.run(s, now, config, gateway),
+        "reminders": reminders.plan,
+        "campaigns": campaigns.plan,
+        "digest": lambda s, now: digest.plan(s, now, config),
     }
 
 
-def run_job(engine, holder: str, name: str, fn, now=None) -> int | None:
+def run_job(engine, holder: str, name: str, plan, now=None, gateway=None) -> int | None:
     """Run one job if this worker holds the clock lease; None when another worker is the clock."""
     now = now or utcnow()
     if not take_lease(engine, LEASE, holder, now, LEASE_TTL):
         log.info("job %s not run: another worker holds the clock", name)
         return None
     try:
+        with session_scope(engine, readonly=True) as s:
+            todo = plan(s, now)
+        if not todo:
+            return 0
+        reading = sends.outside(todo, gateway)  # LINE's quota API and Pillow: no transaction is open here
         with session_scope(engine) as s:
-            added = fn(s, now)
+            added = sends.write(s, todo, reading, now)
         log.log(logging.INFO if added else logging.DEBUG, "job %s done: %d outbox row(s) added", name, added)
         return added
     except Exception:  # noqa: BLE001 - one failing job must not stop the clock
@@ -58,8 +65,8 @@ def run_job(engine, holder: str, name: str, fn, now=None) -> int | None:
 def tick(engine, holder: str, now=None, config=None, gateway=None) -> dict | None:
     """Every job once (start-up catch-up and tests); None when this worker is not the clock."""
     out = {}
-    for name, fn in jobs(config, gateway).items():
-        res = run_job(engine, holder, name, fn, now)
+    for name, plan in jobs(config).items():
+        res = run_job(engine, holder, name, plan, now, gateway)
         if res is None:
             return None
         out[name] = res
@@ -70,17 +77,17 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
     """Start the scheduler thread; the jobs act only while this worker holds the lease."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our jobs log their own decisions
     holder = holder_id()
-    fns = jobs(config, gateway)
+    plans = jobs(config)
     sched = BackgroundScheduler(timezone=TZ, job_defaults={"coalesce": True, "max_instances": 1,
                                                            "misfire_grace_time": 300})
     sched.add_job(lambda: take_lease(engine, LEASE, holder, utcnow(), LEASE_TTL), "interval", seconds=30,
                   id="lease")
     sched.add_job(run_job, CronTrigger(day_of_week="mon-sun", hour=9, minute=0, timezone=TZ),
-                  args=(engine, holder, "reminders", fns["reminders"]), id="reminders")
-    sched.add_job(run_job, "interval", minutes=1, args=(engine, holder, "campaigns", fns["campaigns"]),
+                  args=(engine, holder, "reminders", plans["reminders"], None, gateway), id="reminders")
+    sched.add_job(run_job, "interval", minutes=1, args=(engine, holder, "campaigns", plans["campaigns"], None, gateway),
                   id="campaigns")
     sched.add_job(run_job, CronTrigger(day_of_week="mon", hour=8, minute=30, timezone=TZ),
-                  args=(engine, holder, "digest", fns["digest"]), id="digest")
+                  args=(engine, holder, "digest", plans["digest"], None, gateway), id="digest")
     sched.add_job(tick, args=(engine, holder), kwargs={"config": config, "gateway": gateway}, id="catch-up")
     sched.start()
     log.info("clock started as %s (jobs: %s)", holder, ", ".join(j.id for j in sched.get_jobs()))

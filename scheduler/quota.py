@@ -1,28 +1,46 @@
 """Quota guard: before a send to more than 100 people, make sure this month's LINE quota can take it.
 
 When it cannot, nothing is enqueued, admins get one push per day (idempotent key) and the job tries again
-on its next tick. Next step: jobs call `allow(session, gateway, n, now)` and enqueue only when it is True.
+on its next tick. LINE is asked once per job run, outside any transaction (`read`); `allow` then decides
+inside the short write session, against the rows pending at that moment.
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.line.outbox import enqueue
-from messages_th.dates import to_bkk
-from models.core import OutboxMessage, User, UserRole
+from bot.services import audience
+from bot.services.deadlines import OFFSETS, submitted_bureaus
+from messages_th.dates import to_bkk, today_bkk
+from messages_th.reminders import quota_alert
+from models.campaigns import Campaign
+from models.core import Bureau, OutboxMessage
+from models.enums import CampaignStatus, OutboxStatus, Role
+from models.rounds import Round
+from scheduler.quiet import not_before
 
 log = logging.getLogger("scheduler.quota")
 BIG_SEND = 100
 
 
+@dataclass
+class Reading:
+    """LINE's answer: monthly limit (None = unlimited) and use so far; `error` when LINE could not be asked."""
+
+    limit: int | None = None
+    used: int = 0
+    error: Exception | None = None
+
+
 def pending_recipients(session: Session) -> int:
     """Recipients in rows not yet sent: they will consume quota soon."""
     q = select(func.coalesce(func.sum(OutboxMessage.recipient_count), 0)).where(
-        OutboxMessage.status.in_(("pending", "sending")))
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
     return int(session.exec(q).one())
 
 
@@ -37,48 +55,39 @@ def limits(gateway) -> tuple[int | None, int]:
     return (int(limit) if limit is not None else None), used
 
 
-def admin_ids(session: Session) -> list[str]:
-    q = (select(User.line_user_id).join(UserRole, UserRole.user_id == User.id)
-         .where(UserRole.role == "admin", User.following == True, User.status == "registered"))  # noqa: E712
-    return sorted(set(session.exec(q)))
-
-
-def allow(session: Session, gateway, n: int, now: datetime, what: str) -> bool:
-    """True when `n` more recipients fit in the remaining quota (or the send is small / quota unknown)."""
-    if n <= BIG_SEND or gateway is None:
-        return True
+def read(gateway) -> Reading:
+    """Ask LINE (call it outside any transaction: it may take up to two timeouts)."""
     try:
         limit, used = limits(gateway)
-    except Exception as exc:  # noqa: BLE001 - LINE unreachable: wait for the next tick rather than guess
-        log.warning("quota check failed for %s (%d recipients): %s; not enqueued", what, n, exc)
-        return False
-    if limit is None:
+    except Exception as exc:  # noqa: BLE001 - LINE unreachable: big sends wait for the next tick rather than guess
+        return Reading(error=exc)
+    return Reading(limit, used)
+
+
+def allow(session: Session, reading: Reading | None, n: int, now: datetime, what: str) -> bool:
+    """True when `n` more recipients fit in the remaining quota (or the send is small / quota unknown)."""
+    if n <= BIG_SEND or reading is None:
         return True
-    remaining = limit - used - pending_recipients(session)
+    if reading.error is not None:
+        log.warning("quota check failed for %s (%d recipients): %s; not enqueued", what, n, reading.error)
+        return False
+    if reading.limit is None:
+        return True
+    remaining = reading.limit - reading.used - pending_recipients(session)
     if n <= remaining:
         log.info("quota ok for %s: %d recipients, %d remaining", what, n, remaining)
         return True
     log.warning("quota refused %s: %d recipients, only %d remaining (limit %d, used %d)",
-                what, n, remaining, limit, used)
-    from messages_th.reminders import quota_alert
+                what, n, remaining, reading.limit, reading.used)
     day = to_bkk(now).date().isoformat()
-    from scheduler.quiet import not_before
-    enqueue(session, f"quota-alert:{day}", admin_ids(session), [quota_alert(what, n, remaining, limit)],
+    enqueue(session, f"quota-alert:{day}", audience.role_ids(session, Role.ADMIN),
+            [quota_alert(what, n, remaining, reading.limit)],
             not_before=not_before(session, now, urgent=True), urgent=True, category="alert")
     return False
 
 
 def forecast(session: Session, now: datetime) -> dict:
     """Recipients likely billed before the month ends: pending rows + reminders and campaigns still to come."""
-    from datetime import timedelta
-
-    from messages_th.dates import today_bkk
-    from models.campaigns import Campaign
-    from models.core import Bureau
-    from models.rounds import Round
-    from bot.services import audience
-    from scheduler.reminders import OFFSETS, submitted_bureaus
-
     today = today_bkk(now)
     month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     reminders = 0
@@ -92,7 +101,8 @@ def forecast(session: Session, now: datetime) -> dict:
             reminders += stages * people
     campaigns = 0
     queued = set(session.exec(select(OutboxMessage.key).where(OutboxMessage.key.like("campaign:%"))))
-    for camp in session.exec(select(Campaign).where(Campaign.status == "confirmed", Campaign.starts_at > now)):
+    for camp in session.exec(select(Campaign).where(Campaign.status == CampaignStatus.CONFIRMED,
+                                                    Campaign.starts_at > now)):
         keys = [f"campaign:{camp.id}:invite"] + [f"campaign:{camp.id}:remind:{m}m" for m in camp.remind_minutes or []
                                                  if today_bkk(camp.starts_at - timedelta(minutes=m)) <= month_end]
         campaigns += len(audience.staff_ids(session, camp.bureau_ids)) * sum(1 for k in keys if k not in queued)

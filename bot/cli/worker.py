@@ -41,8 +41,8 @@ def outbox_cmd(last):
 @click.option("--preview", is_flag=True, help="print the digest as text (nothing is sent)")
 def digest_cmd(preview):
     """Print the weekly digest (the Monday job sends it)."""
+    from bot.services.digest import compute
     from messages_th.digest import preview_text
-    from scheduler.digest import compute
     with session(readonly=True) as s:
         click.echo(preview_text(compute(s, utcnow())))
 
@@ -86,8 +86,8 @@ def campaign():
 @click.option("--remind", default="3d,1h", show_default=True)
 @click.option("--virtue", default="volunteer", show_default=True)
 def campaign_create(title, at, place, description, bureaus, remind, virtue):
+    from bot.services import campaigns
     from messages_th.dates import BKK
-    from models.campaigns import Campaign
     try:
         starts = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=BKK)
     except ValueError as exc:
@@ -100,10 +100,8 @@ def campaign_create(title, at, place, description, bureaus, remind, virtue):
             if set(codes) - set(found):
                 raise click.BadParameter(f"unknown bureaus: {sorted(set(codes) - set(found))}")
             ids = sorted(found.values())
-        camp = Campaign(title=title, description=description, place=place, starts_at=starts, bureau_ids=ids,
-                        remind_minutes=_offsets(remind), virtue=virtue, status="confirmed", confirmed_at=utcnow())
-        s.add(camp)
-        s.flush()
+        camp = campaigns.create(s, title=title, description=description, place=place, starts_at=starts,
+                                bureau_ids=ids, remind_minutes=_offsets(remind), virtue=virtue, now=utcnow())
         click.echo(f"campaign {camp.id} created; the worker enqueues the invite on its next tick")
 
 
@@ -150,23 +148,18 @@ def delegate():
 @click.argument("coordinator")
 @click.argument("deputy")
 def delegate_set(coordinator, deputy):
-    from models.worker import Delegation
+    from bot.services import delegations
     with session() as s:
-        c, d = user_or_fail(s, coordinator), user_or_fail(s, deputy)
-        row = s.exec(select(Delegation).where(Delegation.coordinator_id == c.id)).first()
-        row = row or Delegation(coordinator_id=c.id, bureau_id=c.bureau_id, deputy_id=d.id)
-        row.deputy_id = d.id
-        s.add(row)
+        delegations.set_deputy(s, user_or_fail(s, coordinator), user_or_fail(s, deputy))
     click.echo(f"{deputy} now gets {coordinator}'s reminders")
 
 
 @delegate.command("clear")
 @click.argument("coordinator")
 def delegate_clear(coordinator):
-    from models.worker import Delegation
+    from bot.services import delegations
     with session() as s:
-        for row in s.exec(select(Delegation).where(Delegation.coordinator_id == user_or_fail(s, coordinator).id)):
-            s.delete(row)
+        delegations.clear(s, user_or_fail(s, coordinator))
     click.echo("delegation cleared")
 
 

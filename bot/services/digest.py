@@ -1,0 +1,103 @@
+"""The committee's weekly digest numbers, from SQL aggregates (GROUP BY), never a loop over deeds.
+
+`compute(session, now)` returns plain data: the chat (handlers/committee.py), the Monday job
+(scheduler/digest.py) and the CLI preview read the same numbers; messages_th.digest renders them.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, select
+
+from bot.services import audience
+from bot.services.ledger import head
+from bot.services.rounds import STATUSES, default_round, status_of
+from messages_th.dates import today_bkk
+from models.campaigns import Campaign
+from models.core import Bureau, User
+from models.deeds import Deed
+from models.enums import CampaignStatus, ReportStatus
+from models.rounds import Round, RoundReport
+
+MIN_GROUP = 5  # bureaus with fewer active staff are shown together, never on their own
+
+
+def week_bounds(now: datetime) -> tuple[date, date, date]:
+    """(Monday of last week, Monday of this week, Monday of the week before last) in Bangkok."""
+    today = today_bkk(now)
+    this_monday = today - timedelta(days=today.weekday())
+    return this_monday - timedelta(days=7), this_monday, this_monday - timedelta(days=14)
+
+
+def week_key(now: datetime) -> str:
+    y, w, _ = today_bkk(now).isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def compute(session: Session, now: datetime) -> dict:
+    last, this, prev = week_bounds(now)
+    live = and_(Deed.deleted_at.is_(None), Deed.deed_date >= prev, Deed.deed_date < this)
+    in_last = Deed.deed_date >= last
+    by_virtue = {v: [int(a), int(b)] for v, a, b in session.exec(
+        select(Deed.virtue, func.sum(case((in_last, 1), else_=0)), func.sum(case((in_last, 0), else_=1)))
+        .where(live).group_by(Deed.virtue))}
+    deeds = {b: (int(n), int(p)) for b, n, p in session.exec(
+        select(Deed.bureau_id, func.count(Deed.id), func.count(func.distinct(Deed.user_id)))
+        .where(live, in_last).group_by(Deed.bureau_id))}
+    staff = dict(session.exec(select(User.bureau_id, func.count(User.id))
+                              .where(audience.reachable(), User.bureau_id.is_not(None)).group_by(User.bureau_id)).all())
+    bureaus = session.exec(select(Bureau).where(Bureau.active == True).order_by(Bureau.code)).all()  # noqa: E712
+    rows, other = [], {"name": None, "code": None, "staff": 0, "deeds": 0, "participants": 0, "grouped": 0}
+    for b in bureaus:
+        n, p = deeds.get(b.id, (0, 0))
+        row = {"name": b.name, "code": b.code, "id": b.id, "staff": int(staff.get(b.id, 0)), "deeds": n,
+               "participants": p}
+        if row["staff"] < MIN_GROUP:
+            for k in ("staff", "deeds", "participants"):
+                other[k] += row[k]
+            other["grouped"] += 1
+        else:
+            rows.append(row)
+    if other["grouped"]:
+        rows.append(other)
+    total_staff = sum(int(v) for v in staff.values())
+    total_part = int(session.exec(select(func.count(func.distinct(Deed.user_id))).where(live, in_last)).one())
+    return {"week": week_key(now), "last_monday": last, "this_monday": this, "by_virtue": by_virtue,
+            "deeds_last": sum(v[0] for v in by_virtue.values()), "deeds_prev": sum(v[1] for v in by_virtue.values()),
+            "bureaus": rows, "staff": total_staff, "participants": total_part,
+            "round": round_status(session, now), "upcoming": upcoming(session, now), "ledger": ledger_head(session)}
+
+
+def round_status(session: Session, now: datetime) -> dict | None:
+    """Per-bureau status of the current round (bot.services.rounds.status_of's rule, from one GROUP BY)."""
+    today = today_bkk(now)
+    rnd = default_round(session, today) or session.exec(  # else the last round due: who is late
+        select(Round).where(Round.due_date < today).order_by(Round.due_date.desc())).first()
+    if rnd is None:
+        return None
+    R = RoundReport
+    sub = func.max(case((R.status == ReportStatus.SUBMITTED, 1), else_=0))
+    late = func.max(case((and_(R.status == ReportStatus.SUBMITTED, R.late == True), 1), else_=0))  # noqa: E712
+    per = {b: (int(s), int(lt)) for b, s, lt in session.exec(
+        select(R.bureau_id, sub, late).where(R.round_id == rnd.id).group_by(R.bureau_id))}
+    table = []
+    for b in session.exec(select(Bureau).where(Bureau.active == True).order_by(Bureau.code)):  # noqa: E712
+        s, lt = per.get(b.id, (None, 0))  # s == 0: only drafts
+        table.append((b.name, b.id, status_of(bool(s), bool(lt), s == 0, rnd, now)))
+    counts = {k: sum(1 for *_, st in table if st == k) for k in STATUSES}
+    return {"code": rnd.code, "title": rnd.title, "due": rnd.due_date, "table": table, "counts": counts}
+
+
+def upcoming(session: Session, now: datetime, days: int = 30) -> dict:
+    today = today_bkk(now)
+    rounds = session.exec(select(Round.title, Round.due_date).where(
+        Round.due_date >= today, Round.due_date <= today + timedelta(days=days)).order_by(Round.due_date)).all()
+    camps = session.exec(select(Campaign.title, Campaign.starts_at).where(
+        Campaign.status == CampaignStatus.CONFIRMED, Campaign.starts_at >= now,
+        Campaign.starts_at <= now + timedelta(days=days)).order_by(Campaign.starts_at)).all()
+    return {"rounds": [tuple(r) for r in rounds], "campaigns": [tuple(c) for c in camps]}
+
+
+def ledger_head(session: Session) -> tuple[int, str]:
+    return head(session)
