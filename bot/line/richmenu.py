@@ -17,11 +17,11 @@ from sqlmodel import Session, select
 
 from bot.line.gateway import GatewayError
 from bot.conversation.postback import encode
+from bot.services import audience
 from bot.services.membership import menu_for, menu_ids
 from messages_th.art import content_type, menu_areas, render_rich_menu
 from messages_th.menu import CHAT_BAR, GUEST, MENUS, SHAPES, action_of, tiles
 from models.core import User
-from models.enums import UserStatus
 from models.db import session_scope
 from models.onboarding import RichMenuDeployment
 
@@ -148,7 +148,8 @@ def relink(db: Engine | Session, gateway, user_ids: list[int] | None = None,
     with scope(readonly=True) as s:
         ids = ids if ids is not None else menu_ids(s)
         q = select(User).where(User.following.is_(True)).order_by(User.id)
-        q = q.where(User.status == UserStatus.REGISTERED) if user_ids is None else q.where(User.id.in_(user_ids))
+        # everyone: the same reachable rule as pushes (bot.services.audience); given ids: unlink them too
+        q = q.where(audience.reachable()) if user_ids is None else q.where(User.id.in_(user_ids))
         plan = [(u.id, u.line_user_id, menu_for(s, u, ids)) for u in s.exec(q)]
     done: dict[int, str | None] = {}
     for user_id, line_user_id, menu in plan:

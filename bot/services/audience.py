@@ -13,9 +13,14 @@ from models.worker import Delegation
 
 
 def reachable():
-    """The condition every push recipient must meet."""
+    """The condition every push recipient must meet (as SQL; `is_reachable` is the same rule for a loaded row).
+    Used by every job, the quota alert to admins, the digest counts and the rich-menu relink of everyone."""
     return and_(User.following == True, User.status == UserStatus.REGISTERED,  # noqa: E712
                 User.consent_at.is_not(None))
+
+
+def is_reachable(user: User) -> bool:
+    return bool(user.following and user.status == UserStatus.REGISTERED and user.consent_at is not None)
 
 
 def staff_ids(session: Session, bureau_ids: list[int] | None = None, *, skip_muted: bool = False) -> list[str]:
@@ -42,8 +47,8 @@ def reminder_targets(session: Session, bureau_id: int) -> list[str]:
     for coord in coordinators(session, bureau_id):
         deleg = session.exec(select(Delegation).where(Delegation.coordinator_id == coord.id)).first()
         deputy = session.get(User, deleg.deputy_id) if deleg else None
-        person = deputy if deputy is not None and _ok(deputy) else coord
-        if _ok(person):
+        person = deputy if deputy is not None and is_reachable(deputy) else coord
+        if is_reachable(person):
             out.append(person.line_user_id)
     return list(dict.fromkeys(out))
 
@@ -52,7 +57,3 @@ def role_ids(session: Session, role: str) -> list[str]:
     q = (select(User.line_user_id).join(UserRole, UserRole.user_id == User.id)
          .where(UserRole.role == role, reachable()).order_by(User.id))
     return list(dict.fromkeys(session.exec(q)))
-
-
-def _ok(user: User) -> bool:
-    return bool(user.following and user.registered and user.consent_at is not None)
