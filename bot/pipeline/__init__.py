@@ -22,10 +22,9 @@ class Pipeline:
         from bot.pipeline.replies import ReplySender
 
         self.replies = ReplySender(engine, gateway, config, clock, threads=config.REPLY_THREADS)
-        get_content = gateway.get_content if gateway is not None else None
         effects = EffectRunner(gateway, engine) if gateway is not None else None
-        self.inbox = Inbox(engine, router, config, self.replies, effects, get_content, clock)
-        self.dispatcher = Dispatcher(self.inbox, self.replies, get_content, threads=config.HANDLER_THREADS)
+        self.inbox = Inbox(engine, router, config, self.replies, effects, gateway, clock)
+        self.dispatcher = Dispatcher(self.inbox, self.replies, gateway, threads=config.HANDLER_THREADS)
         self._stop = threading.Event()
 
     def start_recovery(self, interval_s: float) -> None:

@@ -24,11 +24,11 @@ log = logging.getLogger("bot.dispatcher")
 
 class Dispatcher:
     """inbox: handles batches; replies: the inbox's ReplySender (stopped last, so the last replies go out);
-    get_content: downloads a photo by message id before its event is handled (None: photos are not fetched)."""
+    gateway: downloads a photo before its event is handled (None: photos are not fetched beforehand)."""
 
-    def __init__(self, inbox: Inbox, replies: ReplySender, get_content=None, threads: int = 1,
+    def __init__(self, inbox: Inbox, replies: ReplySender, gateway=None, threads: int = 1,
                  max_batch: int = MAX_BATCH):
-        self.inbox, self._replies, self._get_content = inbox, replies, get_content
+        self.inbox, self._replies, self._gateway = inbox, replies, gateway
         # Photo downloads on their own threads: big files must not delay other users' replies.
         self._downloads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="download")
         self.threads, self.max_batch = threads, max_batch
@@ -52,7 +52,7 @@ class Dispatcher:
         downloaded before its event is handled."""
         with self._lock:
             for iid, uid, photo in stored:
-                if photo and self._get_content is not None:
+                if photo and self._gateway is not None:
                     self._photos[iid] = photo
                 lane = uid or f"event:{iid}"
                 queue = self._lanes.get(lane)
@@ -90,7 +90,7 @@ class Dispatcher:
 
     def _download(self, lane: str, iid: int, message_id: str) -> None:
         try:
-            content = self._get_content(message_id)
+            content = self._gateway.get_content(message_id)
         except Exception as exc:  # noqa: BLE001 - the handler says so to the user (GatewayError) or logs it
             content = exc
         with self._lock:

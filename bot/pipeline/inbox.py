@@ -81,12 +81,12 @@ class Inbox:
     """Handles stored events: claim, route, store the reply; then runs the effects and hands the replies on.
 
     replies: a ReplySender (bot/pipeline/replies.py); effects: an EffectRunner, None when there is no LINE;
-    get_content: downloads a photo by message id (None: no LINE to download from).
+    gateway: where photos not downloaded beforehand come from (None: no LINE to download from).
     """
 
-    def __init__(self, engine, router, config, replies, effects=None, get_content=None, clock=utcnow):
+    def __init__(self, engine, router, config, replies, effects=None, gateway=None, clock=utcnow):
         self.engine, self.router, self.config, self.clock = engine, router, config, clock
-        self.replies, self.effects, self.get_content = replies, effects, get_content
+        self.replies, self.effects, self.gateway = replies, effects, gateway
 
     def handle(self, inbox_ids: list[int], content: dict | None = None) -> None:
         """Handle these events (of different users, or one user's in order) in one transaction, then deliver
@@ -101,14 +101,13 @@ class Inbox:
             self.replies.deliver(items)
 
     def _fetcher(self, content: dict):
-        if self.get_content is None:
+        if self.gateway is None:
             return None
-        download = self.get_content
 
         def fetch(message_id: str) -> tuple[bytes, str]:
             got = content.get(message_id)  # kept until the batch is done: a retried batch needs it again
             if got is None:
-                return download(message_id)  # not downloaded beforehand (recovery)
+                return self.gateway.get_content(message_id)  # not downloaded beforehand (recovery)
             if isinstance(got, Exception):
                 raise got
             return got
