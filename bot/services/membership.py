@@ -12,7 +12,6 @@ from enum import StrEnum
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from bot.conversation.auth import top_role
 from models.core import Bureau, User, UserRole
 from models.enums import Role, UserStatus
 from models.onboarding import InviteCode, RegistrationAttempt, RichMenuDeployment
@@ -141,6 +140,14 @@ def set_role(s: Session, user: User, role: str, grant: bool, bureau_id: int | No
 
 def menu_ids(s: Session) -> dict[tuple[str, str], str]:
     return {(d.menu_key, d.page): d.rich_menu_id for d in s.exec(select(RichMenuDeployment))}
+
+
+def top_role(s: Session, user: User | None) -> Role | None:
+    """The user's highest role (staff is implied by registration); None when not registered. The same rule
+    as bot.conversation.auth.top_role, kept here so services need not import the conversation layer."""
+    if user is None or user.id is None or not user.registered:
+        return None
+    return max({Role.STAFF, *map(Role, extra_roles(s, user))}, key=list(Role).index)
 
 
 def menu_for(s: Session, user: User, ids: dict | None = None) -> str | None:
