@@ -1,57 +1,63 @@
 """Flow: campaigns — committee members create one in chat; staff answer, and check in after the event.
 
 ```mermaid
-flowchart TD
-    A["KW_CREATE keyword (committee only)"] --> T[title] --> D[description] --> W["date/time picker or typed"]
-    W -- "past / unreadable" --> W
-    W --> P[place or link] --> G{"target"}
-    G -- KW_ALL --> C[confirm card]
-    G -- KW_SOME --> B[bureau codes] --> C
-    B -- "unknown code" --> B
-    C -- "postback campaign.confirm" --> S["Campaign confirmed; the worker's campaign job enqueues the invite"]
-    T & D & W & P & G & B & C -- "cancel word" --> X[flow ended]
+stateDiagram-v2
+    [*] --> title: KW_CREATE keyword (committee only)
+    title --> description: text
+    description --> when: text ("-" for none)
+    when --> when: past or unreadable (asked again, with the picker)
+    when --> place: campaign.when date/time picker, or typed
+    place --> target: text (place or link)
+    target --> confirm: KW_ALL
+    target --> bureaus: KW_SOME
+    bureaus --> bureaus: unknown code
+    bureaus --> confirm: bureau codes
+    confirm --> [*]: campaign.confirm (the worker's campaign job enqueues the invite)
+    note right of title: the cancel word leaves from any step
 ```
+Outside the flow: campaign.answer id= ans= (join / decline on the invite), campaign.checkin id= (after the
+event), KW_LIST and KW_RESULTS.
 """
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlalchemy import func
-from sqlmodel import select
+from enum import StrEnum
 
 import messages_th.campaigns as th
-from bot.conversation.auth import require
-from messages_th.dates import BKK
-from models.campaigns import Campaign
-from models.core import Bureau
+from bot.conversation.flow import text_step, wait_for_button
 from bot.services import audience
 from bot.services import campaigns as svc
+from messages_th.dates import BKK
+from models.enums import Role
 
 FLOW = "campaign"
 
 
+class Step(StrEnum):
+    TITLE = "title"
+    DESCRIPTION = "description"
+    WHEN = "when"
+    PLACE = "place"
+    TARGET = "target"
+    BUREAUS = "bureaus"
+    CONFIRM = "confirm"
+
+
 def start(ctx):
-    """Committee only; next step: title."""
-    refusal = require(ctx, "committee")
-    if refusal:
-        return refusal
-    ctx.start(FLOW, "title")
+    """Committee only (router); next step: title."""
+    ctx.start(FLOW, Step.TITLE)
     return [th.ask_title()]
 
 
-def on_title(ctx):
-    """Next step: description."""
-    if not ctx.text:
-        return None
-    ctx.goto("description", title=ctx.text[:200])
-    return [th.ask_description()]
+on_title = text_step("title", Step.DESCRIPTION, lambda ctx: [th.ask_description()], limit=200)
+on_place = text_step("place", Step.TARGET, lambda ctx: [th.ask_target()], limit=300)
 
 
 def on_description(ctx):
     """Next step: date and time."""
     if ctx.text is None:
         return None
-    ctx.goto("when", description="" if ctx.text == "-" else ctx.text[:2000])
+    ctx.goto(Step.WHEN, description="" if ctx.text == "-" else ctx.text[:2000])
     return [th.ask_when(ctx.now)]
 
 
@@ -66,22 +72,13 @@ def _parse_when(ctx) -> datetime | None:
 
 
 def on_when(ctx):
-    """Next step: place (asks again on a past or unreadable time)."""
-    if ctx.flow != FLOW or ctx.step != "when":
-        return [th.not_found()]
+    """The picker's answer or typed text; next step: place (asks again, with the picker, on a past or
+    unreadable time)."""
     when = _parse_when(ctx)
     if when is None:
         return [th.bad_when(), th.ask_when(ctx.now)] if (ctx.text or ctx.postback) else None
-    ctx.goto("place", starts_at=when.isoformat())
+    ctx.goto(Step.PLACE, starts_at=when.isoformat())
     return [th.ask_place()]
-
-
-def on_place(ctx):
-    """Next step: target bureaus."""
-    if not ctx.text:
-        return None
-    ctx.goto("target", place=ctx.text[:300])
-    return [th.ask_target()]
 
 
 def on_target(ctx):
@@ -89,10 +86,13 @@ def on_target(ctx):
     if ctx.text == th.KW_ALL:
         return _confirm(ctx, None)
     if ctx.text == th.KW_SOME:
-        ctx.goto("bureaus")
-        codes = list(ctx.session.exec(select(Bureau.code).where(Bureau.active == True)))  # noqa: E712
-        return [th.ask_bureaus(codes)]
+        ctx.goto(Step.BUREAUS)
+        return [_ask_bureaus(ctx)]
     return None
+
+
+def _ask_bureaus(ctx) -> dict:
+    return th.ask_bureaus(svc.active_bureau_codes(ctx.session))
 
 
 def on_bureaus(ctx):
@@ -100,7 +100,7 @@ def on_bureaus(ctx):
     if not ctx.text:
         return None
     codes = [c.strip().upper() for c in ctx.text.replace(" ", ",").split(",") if c.strip()]
-    found = dict(ctx.session.exec(select(Bureau.code, Bureau.id).where(func.upper(Bureau.code).in_(codes))).all())
+    found = svc.bureau_ids_by_code(ctx.session, codes)
     unknown = [c for c in codes if c not in {k.upper() for k in found}]
     if unknown or not found:
         return [th.bad_bureaus(unknown or codes)]
@@ -108,20 +108,20 @@ def on_bureaus(ctx):
 
 
 def _confirm(ctx, bureau_ids):
-    ctx.goto("confirm", bureau_ids=bureau_ids)
+    ctx.goto(Step.CONFIRM, bureau_ids=bureau_ids)
+    return [_confirm_card(ctx)]
+
+
+def _confirm_card(ctx) -> dict:
     d = ctx.draft
+    bureau_ids = d.get("bureau_ids")
     n = len(audience.staff_ids(ctx.session, bureau_ids))
     label = th.KW_ALL if bureau_ids is None else f"{th.KW_SOME} ({len(bureau_ids)})"
-    return [th.confirm_card(d, datetime.fromisoformat(d["starts_at"]), n, label)]
+    return th.confirm_card(d, datetime.fromisoformat(d["starts_at"]), n, label)
 
 
 def confirm(ctx):
     """Creates the campaign; next step: the worker's campaign job enqueues the invite."""
-    refusal = require(ctx, "committee")
-    if refusal:
-        return refusal
-    if ctx.flow != FLOW or ctx.step != "confirm":
-        return [th.not_found()]
     d = ctx.draft
     camp = svc.create(ctx.session, title=d["title"], description=d.get("description", ""), place=d.get("place", ""),
                       starts_at=datetime.fromisoformat(d["starts_at"]), bureau_ids=d.get("bureau_ids"),
@@ -130,31 +130,19 @@ def confirm(ctx):
     return [th.created(camp)]
 
 
-def _campaign(ctx):
-    try:
-        camp = ctx.session.get(Campaign, int(ctx.postback[1].get("id", "")))
-    except ValueError:
-        return None
-    return camp if camp is not None and camp.status == "confirmed" else None
-
-
 def answer(ctx):
     """Staff tap join / decline on the invite; a repeated tap changes nothing."""
-    refusal = require(ctx, "staff")
-    if refusal:
-        return refusal
-    camp, ans = _campaign(ctx), ctx.postback[1].get("ans")
-    if camp is None or ans not in th.ANSWER_TH or not svc.in_target(camp, ctx.user):
+    camp, ans = svc.get_confirmed(ctx.session, ctx.arg("id", int)), ctx.arg("ans")
+    if ans not in th.ANSWER_TH:
+        return None  # a forged answer: the stale-button answer
+    if camp is None or not svc.in_target(camp, ctx.user):
         return [th.not_found()]
     return [th.answered(camp, ans, svc.respond(ctx.session, camp, ctx.user, ans, ctx.now))]
 
 
 def check_in(ctx):
     """One tap after the event: records the deed once."""
-    refusal = require(ctx, "staff")
-    if refusal:
-        return refusal
-    camp = _campaign(ctx)
+    camp = svc.get_confirmed(ctx.session, ctx.arg("id", int))
     if camp is None:
         return [th.not_found()]
     return [th.checked_in(svc.check_in(ctx.session, camp, ctx.user, ctx.now, description=th.deed_text(camp)))]
@@ -162,36 +150,38 @@ def check_in(ctx):
 
 def list_open(ctx):
     """Upcoming campaigns for the user's bureau; next step: tap an answer."""
-    refusal = require(ctx, "staff")
-    if refusal:
-        return refusal
-    camps = ctx.session.exec(select(Campaign).where(Campaign.status == "confirmed", Campaign.starts_at > ctx.now)
-                             .order_by(Campaign.starts_at)).all()
-    return [th.list_open([c for c in camps if svc.in_target(c, ctx.user)])]
+    return [th.list_open(svc.upcoming_for(ctx.session, ctx.user, ctx.now))]
 
 
 def results(ctx):
     """The creator's campaigns with answer counts (one GROUP BY)."""
-    refusal = require(ctx, "committee")
-    if refusal:
-        return refusal
-    camps = ctx.session.exec(select(Campaign).where(Campaign.creator_id == ctx.user.id)
-                             .order_by(Campaign.starts_at.desc()).limit(10)).all()
+    camps = svc.created_by(ctx.session, ctx.user.id)
     counts = svc.answer_counts(ctx.session, [c.id for c in camps])
     rows = [(c.title, c.starts_at, len(svc.targets(ctx.session, c)), *map(int, counts.get(c.id, (0, 0, 0))))
             for c in camps]
     return [th.results(rows)]
 
 
+PROMPTS = {
+    Step.TITLE: lambda ctx: th.ask_title(),
+    Step.DESCRIPTION: lambda ctx: th.ask_description(),
+    Step.WHEN: lambda ctx: th.ask_when(ctx.now),
+    Step.PLACE: lambda ctx: th.ask_place(),
+    Step.TARGET: lambda ctx: th.ask_target(),
+    Step.BUREAUS: _ask_bureaus,
+    Step.CONFIRM: _confirm_card,
+}
+
+
 def register(router) -> None:
-    router.text(th.KW_CREATE, start)
-    router.text(th.KW_LIST, list_open)
-    router.text(th.KW_RESULTS, results)
-    for step, fn in (("title", on_title), ("description", on_description), ("when", on_when),
-                     ("place", on_place), ("target", on_target), ("bureaus", on_bureaus)):
-        router.step(FLOW, step, fn)
-    router.step(FLOW, "confirm", lambda ctx: None)
-    router.postback("campaign.when", on_when)
-    router.postback("campaign.confirm", confirm)
-    router.postback("campaign.answer", answer)
-    router.postback("campaign.checkin", check_in)
+    router.text(th.KW_CREATE, start, role=Role.COMMITTEE)
+    router.text(th.KW_LIST, list_open, role=Role.STAFF)
+    router.text(th.KW_RESULTS, results, role=Role.COMMITTEE)
+    steps = {Step.TITLE: on_title, Step.DESCRIPTION: on_description, Step.WHEN: on_when, Step.PLACE: on_place,
+             Step.TARGET: on_target, Step.BUREAUS: on_bureaus, Step.CONFIRM: wait_for_button}
+    for step, fn in steps.items():
+        router.step(FLOW, step, fn, prompt=PROMPTS[step])
+    router.postback("campaign.when", on_when, in_step=(FLOW, Step.WHEN))
+    router.postback("campaign.confirm", confirm, role=Role.COMMITTEE, in_step=(FLOW, Step.CONFIRM))
+    router.postback("campaign.answer", answer, role=Role.STAFF)
+    router.postback("campaign.checkin", check_in, role=Role.STAFF)

@@ -132,3 +132,14 @@ def test_list_shows_open_campaigns_of_my_bureau(send, line, db, clock):
     assert texts_to(line, staff[0])[-1] == "กิจกรรมที่เปิดรับ"
     assert "ยังไม่มีกิจกรรม" in texts_to(line, other)[-1]
     assert clock() - NOW < timedelta(days=1)
+
+
+def test_the_date_step_asks_again_with_its_picker(send, line, db, clock):
+    from bot.dev.sandbox import events as ev
+    clock.set(NOW)
+    boss, _, _ = seed(db)
+    for t in ("สร้างกิจกรรม", "ทดสอบ", "-"):
+        send("text", boss, t)
+    send(ev.sticker_event(boss))
+    items = line.messages_for(boss)[-1]["quickReply"]["items"]
+    assert "datetimepicker" in [i["action"]["type"] for i in items]
