@@ -53,12 +53,20 @@ def pending(ctx):
     return [th.pending_list(rows)]
 
 
-def decide(ctx):
-    """Approve (registered, menu linked) or reject (back to consented); the requester is told by push."""
+def approve(ctx):
+    """admin.approve uid: registered, menu linked; the requester is told by push."""
+    return _decide(ctx, True)
+
+
+def reject(ctx):
+    """admin.reject uid: back to consented (they may use an invite code); told by push."""
+    return _decide(ctx, False)
+
+
+def _decide(ctx, approve: bool):
     user = registry.get_user(ctx.session, ctx.arg("uid", int))
     if user is None or user.status != UserStatus.PENDING_APPROVAL:
         return [th.not_pending()]
-    approve = ctx.postback[0] == "admin.approve"
     decision = registry.decide(ctx.session, user, approve, ctx.now)
     ctx.enqueue_push(decision.push_key, decision.line_user_id,
                      [th_onboarding.approved_push() if approve else th_onboarding.rejected_push()])
@@ -113,8 +121,8 @@ def register(router) -> None:
     router.postback("admin.menu", menu, role=admin)
     router.postback("admin.invite", invite, role=admin)
     router.postback("admin.pending", pending, role=admin)
-    router.postback("admin.approve", decide, role=admin)
-    router.postback("admin.reject", decide, role=admin)
+    router.postback("admin.approve", approve, role=admin)
+    router.postback("admin.reject", reject, role=admin)
     router.postback("admin.roles", roles, role=admin)
     router.postback("admin.pick", pick, role=admin)
     router.postback("admin.role", set_role, role=admin)
