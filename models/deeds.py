@@ -1,11 +1,12 @@
-"""Good deeds, their edit history and the tamper-evident ledger (see bot/ledger.py)."""
+"""Good deeds, their edit history and the tamper-evident ledger (written by bot/services/ledger.py)."""
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, event
+from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from models.core import utcnow
@@ -56,7 +57,7 @@ class DeedHistory(SQLModel, table=True):
 
 
 class LedgerEntry(SQLModel, table=True):
-    """Append-only: code never updates or deletes these rows (bot/ledger.py also refuses it at flush)."""
+    """Append-only: code never updates or deletes these rows (`_append_only` below refuses it at flush)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
@@ -66,3 +67,12 @@ class LedgerEntry(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Registered with the table, not with the ledger service, so that any code importing the models (scripts,
+# migrations, the CLI) has the guard too; on SQLAlchemy's Session, so sqlmodel's and plain sessions alike.
+@event.listens_for(Session, "before_flush")
+def _append_only(session, _ctx, _instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, LedgerEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise RuntimeError("ledger entries are append-only")

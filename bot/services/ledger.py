@@ -9,31 +9,20 @@ kept elsewhere.)
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.services.ledger_hash import GENESIS, canonical, chain_hash, salted
+from bot.services.ledger_verify import Verdict, verify
 from models.deeds import Deed, LedgerEntry
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Verdict", "append", "canonical", "chain_hash", "deed_state", "head", "payload_for", "salted",
+           "verify"]
 VERSION = 1
 PG_LOCK_KEY = 0x6C656467  # pg_advisory_xact_lock key for appends ("ledg")
-
-
-def canonical(payload: dict) -> str:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, payload_json: str) -> str:
-    return hashlib.sha256((prev_hash + payload_json).encode()).hexdigest()
-
-
-def salted(salt: str, value: str) -> str:
-    return hashlib.sha256(f"{salt}\x1f{value}".encode()).hexdigest()
 
 
 def deed_state(d) -> dict:
@@ -83,16 +72,3 @@ def append(session: Session, action: str, deed: Deed, *, actor_user_id: int | No
         except IntegrityError:
             continue  # someone appended seq+1 first: read the new head and try again
     raise RuntimeError("ledger append kept colliding")
-
-
-@event.listens_for(Session, "before_flush")
-def _append_only(session, _ctx, _instances):
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, LedgerEntry) and (obj in session.deleted or session.is_modified(obj)):
-            raise RuntimeError("ledger entries are append-only")
-
-
-def verify(session: Session):
-    """Check the whole ledger; see bot/ledger_verify.py (kept here: `ledger.verify` is what callers know)."""
-    from bot.services.ledger_verify import verify as _verify
-    return _verify(session)

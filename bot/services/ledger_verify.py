@@ -1,6 +1,7 @@
-"""Verifying the ledger (bot/ledger.py writes it): walk the chain in seq order, then check every deed row
-against its latest entry, so a row changed, deleted or reordered directly in the database is found. Streams
-plain rows from the driver (no ORM objects): a million entries in well under a minute (BENCHMARKS.md)."""
+"""Verifying the ledger (bot/services/ledger.py writes it and re-exports `verify`): walk the chain in seq
+order, then check every deed row against its latest entry, so a row changed, deleted or reordered directly in
+the database is found. Streams plain rows from the driver (no ORM objects): a million entries in well under a
+minute (BENCHMARKS.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ import json
 from sqlalchemy import String, Text, cast, func, select
 from sqlmodel import Session
 
-from bot.services.ledger import GENESIS, salted
+from bot.services.ledger_hash import GENESIS, salted
 from models.deeds import Deed, LedgerEntry
 
 STREAM_BATCH = 20_000
