@@ -13,22 +13,22 @@ postbacks).
 """
 from __future__ import annotations
 
-from sqlmodel import select
+from enum import StrEnum
 
 import messages_th.deputy as th
-from bot.conversation.auth import require
+from bot.conversation.auth import coordinator_of
+from bot.conversation.context import StaleButton
+from bot.conversation.flow import drop_parked, own_bureau, restart
 from bot.services import delegations
+from bot.services import membership as registry
 from models.core import User
 
 FLOW = "deputy"
-SHOWN = 12  # quick replies: 12 people + "ยกเลิก"
+SHOWN = 12  # quick replies: 12 people + the cancel word
 
 
-def _coordinator(ctx):
-    refusal = require(ctx, "staff")
-    if refusal:
-        return refusal
-    return require(ctx, "coordinator", bureau_id=ctx.user.bureau_id)
+class Step(StrEnum):
+    NAME = "name"
 
 
 def _current(ctx):
@@ -41,12 +41,13 @@ def _name(u: User) -> str:
 
 def start(ctx):
     """Ask for a name; next: the "name" step."""
-    refusal = _coordinator(ctx)
-    if refusal:
-        return refusal
+    restart(ctx, FLOW, Step.NAME)
+    return [ask(ctx)]
+
+
+def ask(ctx) -> dict:
     _, deputy = _current(ctx)
-    ctx.start(FLOW, "name")
-    return [th.ask(_name(deputy) if deputy else None)]
+    return th.ask(_name(deputy) if deputy else None)
 
 
 def on_name(ctx):
@@ -54,14 +55,8 @@ def on_name(ctx):
     query = (ctx.text or "").strip()
     if not query:
         return None
-    refusal = _coordinator(ctx)
-    if refusal:
-        ctx.end()
-        return refusal
-    people = ctx.session.exec(
-        select(User).where(User.bureau_id == ctx.user.bureau_id, User.id != ctx.user.id,
-                           User.status == "registered", User.full_name.contains(query[:100], autoescape=True))
-        .order_by(User.full_name).limit(SHOWN + 1)).all()
+    people = registry.search_registered(ctx.session, query, SHOWN + 1, bureau_id=ctx.user.bureau_id,
+                                        exclude=ctx.user.id)
     if not people:
         return [th.nobody(query)]
     return [th.pick([(u.id, _name(u)) for u in people[:SHOWN]], more=len(people) > SHOWN)]
@@ -69,13 +64,10 @@ def on_name(ctx):
 
 def choose(ctx):
     """deputy.set id: save (replacing any earlier deputy) and tell the deputy; next: done."""
-    refusal = _coordinator(ctx)
-    if refusal:
-        return refusal
     try:
-        person = ctx.session.get(User, int(ctx.postback[1].get("id", "")))
-    except ValueError:
-        person = None
+        person = registry.get_user(ctx.session, ctx.arg("id", int))
+    except StaleButton:
+        person = None  # a forged id gets the same answer as someone who may not be named
     if (person is None or person.id == ctx.user.id or person.bureau_id != ctx.user.bureau_id
             or not person.registered):
         return [th.not_this_person()]
@@ -87,19 +79,19 @@ def choose(ctx):
 
 
 def clear(ctx):
-    """Back to getting one's own reminders; next: done."""
-    refusal = _coordinator(ctx)
-    if refusal:
-        return refusal
+    """Back to getting one's own reminders; next: done (a deputy search left open is dropped)."""
     had = delegations.clear(ctx.session, ctx.user)
+    drop_parked(ctx, FLOW)
     if ctx.flow == FLOW:
         ctx.end()
     return [th.cleared(had)]
 
 
 def register(router) -> None:
-    router.text(th.KW_DEPUTY, start, *th.KW_DEPUTY_ALIASES)
-    router.text(th.KW_DEPUTY_CLEAR, clear)
-    router.postback("deputy.set", choose)
-    router.postback("deputy.clear", clear)
-    router.step(FLOW, "name", on_name, hint=th.HINT)
+    coordinator = coordinator_of(own_bureau)  # of their own bureau, else an admin
+    router.text(th.KW_DEPUTY, start, *th.KW_DEPUTY_ALIASES, role=coordinator)
+    router.text(th.KW_DEPUTY_CLEAR, clear, role=coordinator)
+    # the name step's buttons; elsewhere (an older list, a chat scrolled back) they still do their job
+    router.postback("deputy.set", choose, role=coordinator, in_step=(FLOW, Step.NAME), entry=True)
+    router.postback("deputy.clear", clear, role=coordinator, in_step=(FLOW, Step.NAME), entry=True)
+    router.step(FLOW, Step.NAME, on_name, th.HINT, prompt=ask)
