@@ -1,8 +1,8 @@
 """CLI for rounds, pledges and round exports:
 
     flask --app bot rounds list [--fy 2570]
-    flask --app bot rounds set-due 2570-6m 2027-03-25
-    flask --app bot rounds add 2570 extra --title ... --start 2026-10-01 --end 2027-03-31 --due 2027-03-20
+    flask --app bot rounds set-due 2570-6m 25/3/2570        (or "25 มี.ค. 2570", "2570-03-25"; พ.ศ. like --fy)
+    flask --app bot rounds add 2570 extra --title ... --start 1/10/2569 --end 31/3/2570 --due 20/3/2570
     flask --app bot fy-open 2571
     flask --app bot pledge load file.csv --fy 2570
     flask --app bot pledge unlock <bureau_code|org> --fy 2570
@@ -10,20 +10,11 @@
 """
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
-from bot.cli._common import bureau_or_fail, session
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD") from exc
+from bot.cli._common import ThaiDate, bureau_or_fail, echo_date, session
 
 
 def _fy_default() -> int:
@@ -46,40 +37,40 @@ def rounds_list(fy):
     with session(readonly=True) as s:
         q = select(Round).order_by(Round.fy, Round.due_date, Round.id)
         for r in s.exec(q.where(Round.fy == fy) if fy else q):
-            click.echo(f"{r.code:20} {r.period_start} .. {r.period_end}  due {r.due_date} "
-                       f"({thai_date(r.due_date)})  {r.title}")
+            click.echo(f"{r.code:20} {thai_date(r.period_start)} – {thai_date(r.period_end)}  "
+                       f"due {thai_date(r.due_date)}  {r.title}")
 
 
 @rounds_cli.command("set-due")
 @click.argument("code")
-@click.argument("due")
+@click.argument("due", type=ThaiDate())
 def rounds_set_due(code, due):
-    """Change a round's due date (ends 23:59 Asia/Bangkok)."""
+    """Change a round's due date (พ.ศ.; ends 23:59 Asia/Bangkok)."""
     from bot.services.rounds import set_due
     with session() as s:
         try:
-            r = set_due(s, code, _day(due))
+            r = set_due(s, code, due.day)
         except LookupError:
             raise click.ClickException(f"no round {code}")
-        click.echo(f"{r.code} due {r.due_date}")
+        click.echo(f"{r.code} due {echo_date(due)}")
 
 
 @rounds_cli.command("add")
 @click.argument("fy", type=int)
 @click.argument("key")
 @click.option("--title", required=True)
-@click.option("--start", required=True)
-@click.option("--end", required=True)
-@click.option("--due", required=True)
+@click.option("--start", required=True, type=ThaiDate())
+@click.option("--end", required=True, type=ThaiDate())
+@click.option("--due", required=True, type=ThaiDate())
 def rounds_add(fy, key, title, start, end, due):
-    """Add a round `<fy>-<key>`."""
+    """Add a round `<fy>-<key>` (dates in พ.ศ.)."""
     from bot.services.rounds import add_round
     with session() as s:
         try:
-            r = add_round(s, fy, key, title, _day(start), _day(end), _day(due))
+            r = add_round(s, fy, key, title, start.day, end.day, due.day)
         except ValueError as exc:
             raise click.ClickException(str(exc))
-        click.echo(f"added {r.code}")
+        click.echo(f"added {r.code}: {echo_date(start)} .. {echo_date(end)}, due {echo_date(due)}")
 
 
 @click.command("fy-open")
@@ -88,9 +79,10 @@ def rounds_add(fy, key, title, start, end, due):
 def fy_open(fy):
     """Create a fiscal year's rounds from the plan's pattern (existing rounds are kept)."""
     from bot.services.rounds import open_fy
+    from messages_th.dates import thai_date
     with session() as s:
         for r in open_fy(s, fy):
-            click.echo(f"{r.code:20} due {r.due_date}")
+            click.echo(f"{r.code:20} due {thai_date(r.due_date)}")
 
 
 @click.group("pledge", cls=AppGroup)

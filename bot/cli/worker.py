@@ -3,22 +3,20 @@
     flask --app bot outbox [--last 20]                     pending / sent / dead counts and the last rows
     flask --app bot digest --preview                        the weekly digest as plain text (same numbers)
     flask --app bot quota                                   monthly limit, usage and this month's forecast
-    flask --app bot campaign create --title T --at "2026-12-01 09:00" --place P [--bureaus B1,B2] [--remind 3d,1h]
-    flask --app bot holidays add 2026-12-05 "<name>" | list | remove 2026-12-05
+    flask --app bot campaign create --title T --at "10 ธ.ค. 2569 09:00" --place P [--bureaus B1,B2] [--remind 3d,1h]
+    flask --app bot holidays add 5/12/2569 "<name>" | list | remove 5/12/2569     (dates in พ.ศ., see _common)
     flask --app bot delegate set <coordinator line id> <deputy line id> | clear <coordinator line id>
     flask --app bot staff-reminders on|off                  the gentler deadline reminder to staff
 """
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-
 import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.cli._common import bot_state, session, user_or_fail
+from bot.cli._common import ThaiDate, bot_state, echo_date, session, user_or_fail
 from models.core import Bureau, OutboxMessage, utcnow
 
 
@@ -79,7 +77,8 @@ def campaign():
 
 @campaign.command("create")
 @click.option("--title", required=True)
-@click.option("--at", "at", required=True, help='"YYYY-MM-DD HH:MM", Bangkok time')
+@click.option("--at", "at", required=True, type=ThaiDate(with_time="required"),
+              help='Bangkok time, พ.ศ.: "10 ธ.ค. 2569 09:00", "10/12/2569 09:00", "2569-12-10 09:00"')
 @click.option("--place", default="")
 @click.option("--description", default="")
 @click.option("--bureaus", default="", help="codes, comma-separated (default: every bureau)")
@@ -87,11 +86,7 @@ def campaign():
 @click.option("--virtue", default="volunteer", show_default=True)
 def campaign_create(title, at, place, description, bureaus, remind, virtue):
     from bot.services import campaigns
-    from messages_th.dates import BKK
-    try:
-        starts = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=BKK)
-    except ValueError as exc:
-        raise click.BadParameter("--at must be YYYY-MM-DD HH:MM") from exc
+    starts = at.at()
     with session() as s:
         ids = None
         if bureaus:
@@ -102,7 +97,7 @@ def campaign_create(title, at, place, description, bureaus, remind, virtue):
             ids = sorted(found.values())
         camp = campaigns.create(s, title=title, description=description, place=place, starts_at=starts,
                                 bureau_ids=ids, remind_minutes=_offsets(remind), virtue=virtue, now=utcnow())
-        click.echo(f"campaign {camp.id} created; the worker enqueues the invite on its next tick")
+        click.echo(f"campaign {camp.id} at {echo_date(at)} created; the worker enqueues the invite on its next tick")
 
 
 @click.group("holidays", cls=AppGroup)
@@ -111,29 +106,31 @@ def holidays():
 
 
 @holidays.command("add")
-@click.argument("day")
+@click.argument("day", type=ThaiDate())
 @click.argument("name")
 def holidays_add(day, name):
+    """Add a holiday (พ.ศ., e.g. "7/12/2569")."""
     from models.worker import Holiday
     with session() as s:
-        s.merge(Holiday(day=date.fromisoformat(day), name=name))
-    click.echo(f"holiday {day} {name}")
+        s.merge(Holiday(day=day.day, name=name))
+    click.echo(f"holiday {echo_date(day)} {name}")
 
 
 @holidays.command("list")
 def holidays_list():
+    from messages_th.dates import thai_date
     from models.worker import Holiday
     with session(readonly=True) as s:
         for h in s.exec(select(Holiday).order_by(Holiday.day)):
-            click.echo(f"{h.day} {h.name}")
+            click.echo(f"{h.day} {h.name}  ({thai_date(h.day)})")
 
 
 @holidays.command("remove")
-@click.argument("day")
+@click.argument("day", type=ThaiDate())
 def holidays_remove(day):
     from models.worker import Holiday
     with session() as s:
-        row = s.get(Holiday, date.fromisoformat(day))
+        row = s.get(Holiday, day.day)
         if row:
             s.delete(row)
     click.echo("removed" if row else "no such holiday")
