@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 
 
 class BotState:
@@ -61,7 +61,15 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
     from bot import cli, pipeline
 
     config = config or Config.from_env()
-    config.validate()
+    try:
+        config.validate()
+    except ConfigError as exc:
+        import click
+        if click.get_current_context(silent=True) is None:
+            raise  # gunicorn, the worker: the exception names what is missing
+        # `flask --app bot …`: one line instead of Flask's traceback of the app factory
+        raise click.ClickException(f"{exc}. For the demo's database: python -m bot.dev.demo flask <command>") \
+            from None
     app = Flask("bot", instance_relative_config=True)
     app.config["BOT"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.MAX_BODY_BYTES

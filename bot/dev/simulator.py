@@ -131,6 +131,35 @@ def deliveries():
     return _relay(_sandbox("GET", "/_sandbox/deliveries", params=params, timeout=5.0))
 
 
+@bp.get("/sim/api/demo")
+def demo():
+    """What a newcomer needs beside the chat: the invite codes from the demo database and the clock's jobs."""
+    from bot.dev.demo.panel import HOW_TO_REGISTER, invites, job_names
+    from models.core import utcnow
+    from models.db import session_scope
+
+    state = current_app.extensions["bot"]
+    with session_scope(state.engine, readonly=True) as s:
+        codes = invites(s, utcnow())
+    return jsonify(invites=codes, howToRegister=HOW_TO_REGISTER, jobs=job_names(state.config))
+
+
+@bp.post("/sim/api/jobs/run")
+def run_jobs():
+    """Run the clock's jobs now (quiet hours ignored) and send their pushes: they show up in the chats."""
+    from bot.dev.demo.panel import run_now
+
+    body = request.get_json(silent=True) or {}
+    names = body.get("jobs") or None
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        abort(400, description="jobs must be a list of job names")
+    state = current_app.extensions["bot"]
+    try:
+        return jsonify(run_now(state.engine, state.config, state.gateway, names))
+    except KeyError as exc:
+        abort(400, description=exc.args[0])
+
+
 @bp.get("/sim/api/richmenu/user/<user_id>")
 def user_menu(user_id: str):
     return _relay(_sandbox("GET", f"/_sandbox/richmenu/user/{_user_id(user_id)}"))

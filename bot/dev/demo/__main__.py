@@ -14,6 +14,12 @@ made up fresh for every run and never printed.
 
 Environment: PORT (default 8000), SANDBOX_PORT (default PORT+1), DATABASE_URL (default: a SQLite file of its
 own, instance/demo.sqlite3, kept between runs; seeding again adds nothing).
+
+The admin CLI against the demo's database and sandbox, in another terminal:
+
+    .venv/bin/python -m bot.dev.demo flask invite create INNOV      (any `flask --app bot` command)
+
+It reads instance/demo.env, which each demo run writes (no secrets in it; `flask --env-file` reads it too).
 """
 from __future__ import annotations
 
@@ -31,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[3]
 HOST = "127.0.0.1"
 LOG_DIR = ROOT / "instance" / "demo-logs"
 DEMO_DB = ROOT / "instance" / "demo.sqlite3"
+DEMO_ENV = ROOT / "instance" / "demo.env"
+# What a CLI command needs to act on the demo (database, sandbox); the channel secret and token stay out of it.
+CLI_KEYS = ("APP_ENV", "SANDBOX", "DATABASE_URL", "LINE_API_BASE", "PUBLIC_BASE_URL")
 
 
 def say(msg: str) -> None:
@@ -147,6 +156,12 @@ class Demo:
                 missing.append(f"column {d[2]}.{d[3].name}")
         return ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "") if missing else None
 
+    def write_cli_env(self) -> None:
+        lines = ["# Written by `make demo` for the CLI: .venv/bin/python -m bot.dev.demo flask <command>",
+                 "# (or `flask --app bot --env-file instance/demo.env <command>` where python-dotenv is installed)"]
+        DEMO_ENV.parent.mkdir(parents=True, exist_ok=True)
+        DEMO_ENV.write_text("\n".join(lines + [f"{k}={self.env[k]}" for k in CLI_KEYS]) + "\n", encoding="utf-8")
+
     def has_command(self, name: str) -> bool:
         res = self.flask("--help", check=False)
         return any(line.split()[:1] == [name] for line in res.stdout.splitlines())
@@ -198,6 +213,7 @@ class Demo:
                 say(f"port {p} is in use; stop what uses it or pick another: make demo PORT=<port>")
                 return 2
         self.migrate()
+        self.write_cli_env()
         seeded = self.flask("seed-demo")
         print(seeded.stdout.rstrip(), flush=True)
 
@@ -235,7 +251,41 @@ class Demo:
             time.sleep(0.5)
 
 
+def read_env_file(path: Path) -> dict[str, str]:
+    out = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and not key.lstrip().startswith("#"):
+                out[key.strip()] = value.strip()
+    return out
+
+
+def cli_env(environ: dict | None = None) -> dict[str, str]:
+    """The environment for `flask --app bot` next to the demo: what the last demo run wrote, else the demo's
+    defaults. demo.env wins over the shell, so a DATABASE_URL exported for something else is not used."""
+    env = dict(os.environ if environ is None else environ)
+    port = int(env.get("PORT") or 8000)
+    env.update(APP_ENV="development", SANDBOX="1", DATABASE_URL=env.get("DATABASE_URL") or f"sqlite:///{DEMO_DB}",
+               LINE_API_BASE=f"http://{HOST}:{int(env.get('SANDBOX_PORT') or port + 1)}",
+               PUBLIC_BASE_URL=f"http://{HOST}:{port}")
+    env.update(read_env_file(DEMO_ENV))
+    env.pop("FLASK_DEBUG", None)
+    return env
+
+
+def run_cli(args: list[str]) -> int:
+    """`python -m bot.dev.demo flask <command> …`: `flask --app bot <command> …` on the demo's database."""
+    env = cli_env()
+    if env["DATABASE_URL"] == f"sqlite:///{DEMO_DB}" and not DEMO_DB.exists():
+        say("no demo database yet: run `make demo` first (it creates instance/demo.sqlite3)")
+        return 2
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "bot", *args], cwd=ROOT, env=env).returncode
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["flask"]:
+        return run_cli(sys.argv[2:])
     port = int(os.environ.get("PORT") or 8000)
     sandbox_port = int(os.environ.get("SANDBOX_PORT") or port + 1)
     url = os.environ.get("DATABASE_URL") or None
