@@ -507,6 +507,59 @@
     });
   }
 
+  // ---- newcomer's box: invite codes, run the clock's jobs now ------------------------------------
+  var JOB_TH = { reminders: "แจ้งเตือนกำหนดส่งรายงาน", campaigns: "กิจกรรม", digest: "สรุปประจำสัปดาห์" };
+
+  function loadDemo() {
+    return api("/sim/api/demo").then(function (r) {
+      var list = $("invites");
+      list.textContent = "";
+      if (!r.ok || !r.body) { list.appendChild(el("li", "muted", "โหลดรหัสเชิญไม่ได้")); return; }
+      if (r.body.howToRegister) $("demo-how").textContent = "กด “+ ผู้ใช้ใหม่” แล้ว" + r.body.howToRegister;
+      var codes = r.body.invites || [];
+      if (!codes.length) list.appendChild(el("li", "muted", "ยังไม่มีรหัสเชิญ: รัน flask --app bot seed-demo"));
+      codes.forEach(function (c) {
+        var li = el("li");
+        li.dataset.testid = "invite";
+        li.dataset.bureauCode = c.bureauCode || "";
+        li.appendChild(el("span", "invite-bureau", c.bureau));
+        var code = el("code", null, c.code);
+        code.dataset.testid = "invite-code";
+        code.title = "แตะเพื่อใส่รหัสในช่องพิมพ์";
+        // Tapping a code puts it in the composer of the open chat: one less thing to retype.
+        code.addEventListener("click", function () {
+          if (S.current) { $("text").value = c.code; $("text").focus(); }
+          else if (navigator.clipboard) { navigator.clipboard.writeText(c.code); toast("คัดลอกรหัสแล้ว"); }
+        });
+        li.appendChild(code);
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function runJobs() {
+    var btn = $("run-jobs"), out = $("run-jobs-result");
+    btn.disabled = true;
+    out.textContent = "กำลังรันงาน…";
+    api("/sim/api/jobs/run", { json: {} }).then(function (r) {
+      if (!r.ok || !r.body || !r.body.jobs) {
+        out.textContent = "รันงานไม่สำเร็จ: " + ((r.body && r.body.error) || ("HTTP " + r.status));
+        return;
+      }
+      var parts = Object.keys(r.body.jobs).map(function (name) {
+        return (JOB_TH[name] || name) + " " + r.body.jobs[name];
+      });
+      var added = Object.keys(r.body.jobs).reduce(function (n, k) { return n + r.body.jobs[k]; }, 0);
+      out.textContent = (added || r.body.released)
+        ? "ข้อความใหม่ " + added + " รายการ (" + parts.join(", ") + ")" +
+          (r.body.released ? " ปล่อยข้อความที่พักไว้ " + r.body.released + " รายการ" : "") +
+          " · ส่งแล้ว " + r.body.sent + " · ดูได้ในแชตของผู้รับ (ตัวเลขสีแดงข้างชื่อ)"
+        : "ไม่มีข้อความใหม่: ส่งไปแล้ว หรือยังไม่มีงานที่ถึงกำหนด";
+      poll();
+    }).catch(function (e) { out.textContent = "รันงานไม่สำเร็จ: " + e; })
+      .then(function () { btn.disabled = false; });
+  }
+
   // ---- wiring ----------------------------------------------------------------------------------
   function wire() {
     $("composer").addEventListener("submit", function (ev) {
@@ -516,6 +569,7 @@
       t.value = "";
     });
     $("new-user").addEventListener("click", newUser);
+    $("run-jobs").addEventListener("click", runJobs);
     $("pick-image").addEventListener("click", function () { $("file").click(); });
     $("file").addEventListener("change", function (ev) {
       sendImage(ev.target.files && ev.target.files[0]);
@@ -544,6 +598,7 @@
     api("/sim/api/info").then(function (r) {
       S.run = (r.body && r.body.run) || "local";
       load();
+      loadDemo();
       return loadPersonas();
     }).then(function () {
       setInterval(poll, POLL_MS);
