@@ -184,6 +184,8 @@
         content.src = item.image;
       } else {
         content = el("div", "balloon text", item.text);
+        // what the simulator sent besides the text (a picker's postback params): LINE shows nothing of it
+        if (item.sub) content.appendChild(el("div", "balloon-sub", item.sub));
       }
       content.classList.add("mine");
     } else {
@@ -271,7 +273,7 @@
   function sendEvent(spec, echo) {
     var userId = S.current;
     if (!userId) return Promise.resolve();
-    if (echo && echo.text != null) addOut(userId, { dir: "out", text: echo.text });
+    if (echo && echo.text != null) addOut(userId, { dir: "out", text: echo.text, sub: echo.sub });
     if (echo && echo.image) addOut(userId, { dir: "out", image: echo.image });
     if (echo && echo.note) addOut(userId, { dir: "note", text: echo.note });
     if (S.logs[userId] && S.logs[userId].length) { $("quick").hidden = true; }
@@ -324,21 +326,163 @@
   }
 
   // ---- actions (quick replies, Flex buttons, rich menu areas) ------------------------------------
+  // ---- date picker: looks like LINE's in Thai (day, month name, พ.ศ.), sends what LINE sends ----------
+  // LINE's datetimepicker answers with postback.params {date: "YYYY-MM-DD"}, {time: "HH:mm"} or
+  // {datetime: "YYYY-MM-DDTHH:mm"} (CE, ISO): only the display is Thai, the params stay LINE's.
+  var TH_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
+  var TH_MONTHS_LONG = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+                        "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+  var TH_WEEKDAYS = ["อาทิตย์", "จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์"];
+  var BE = 543;
+  function pad2(n) { return ("0" + n).slice(-2); }
+  function isoDay(p) { return p.y + "-" + pad2(p.m) + "-" + pad2(p.d); }
+  function daysIn(y, m) { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }
+  function weekday(p) { return TH_WEEKDAYS[new Date(Date.UTC(p.y, p.m - 1, p.d)).getUTCDay()]; }
+  function thaiDay(p) { return p.d + " " + TH_MONTHS[p.m - 1] + " " + (p.y + BE); }
+  function bkkNow() {
+    var n = new Date(Date.now() + 7 * 3600 * 1000);  // Bangkok has no DST: UTC+7 all year
+    return { y: n.getUTCFullYear(), m: n.getUTCMonth() + 1, d: n.getUTCDate(), hh: n.getUTCHours(), mm: n.getUTCMinutes() };
+  }
+  // LINE's own value formats (initial/min/max), CE
+  function fromLine(v) {
+    var m = /^(?:(\d{4})-(\d{2})-(\d{2}))?T?(?:(\d{2}):(\d{2}))?$/.exec(v || "");
+    if (!m || !v) return null;
+    var p = {};
+    if (m[1]) { p.y = +m[1]; p.m = +m[2]; p.d = +m[3]; }
+    if (m[4]) { p.hh = +m[4]; p.mm = +m[5]; }
+    return p;
+  }
+  // What a person types in the box, read like bot/services/thai_dates.py (the reference; keep the two in step):
+  // พ.ศ. years, Thai or Arabic digits, month names or d/m/y; a CE year only in ISO order (what LINE itself writes).
+  function parseTyped(text, mode) {
+    var s = (text || "").replace(/[๐-๙]/g, function (c) { return String(c.charCodeAt(0) - 0x0E50); })
+      .replace(/\s+/g, " ").trim().replace(/^วัน(?:ที่)?\s*/, "").replace(/\s*น\.?$/, "");
+    var p = {}, m;
+    m = /(?:^|[\sT])(?:เวลา\s*)?(\d{1,2})[:.](\d{2})$/.exec(s);
+    if (m && (m.index > 0 || mode === "time")) {
+      p.hh = +m[1]; p.mm = +m[2];
+      if (p.hh > 23 || p.mm > 59) return null;
+      s = s.slice(0, m.index).trim();
+    }
+    if (mode === "time") return s === "" && p.hh != null ? p : null;
+    var y, mo, d, iso = false;
+    s = s.replace(/พ\.?\s*ศ\.?\s*/, "");
+    if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s))) { y = +m[1]; mo = +m[2]; d = +m[3]; iso = true; }
+    else if ((m = /^(\d{1,2})\s*([\/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$/.exec(s))) { d = +m[1]; mo = +m[3]; y = +m[4]; }
+    else if ((m = /^(\d{1,2})\s*([\u0E01-\u0E4F][^\d]*?)\s*(\d{4})$/.exec(s))) {
+      var key = m[2].replace(/[.\s]/g, "");
+      d = +m[1]; y = +m[3];
+      mo = 0;
+      for (var i = 0; i < 12; i++) {
+        var long = TH_MONTHS_LONG[i];
+        if (key === TH_MONTHS[i].replace(/\./g, "") || key === long ||
+            key === long.replace(/(าคม|ายน|าพันธ์)$/, "า")) mo = i + 1;
+      }
+    } else return null;
+    if (y >= 2400 && y < 2800) y -= BE;
+    else if (!(iso && y >= 1900 && y < 2200)) return null;
+    if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo))) return null;
+    p.y = y; p.m = mo; p.d = d;
+    if (mode === "datetime" && p.hh == null) return null;
+    return p;
+  }
+
+  function fillSelect(sel, items, value) {
+    sel.innerHTML = "";
+    items.forEach(function (it) {
+      var o = el("option", null, it[1]);
+      o.value = String(it[0]);
+      sel.appendChild(o);
+    });
+    sel.value = String(value);
+  }
+
   function pickDate(action) {
     var mode = action.mode || "date";
+    var hasDate = mode !== "time", hasTime = mode !== "date";
     var input = $("picker-input");
-    input.type = { date: "date", time: "time", datetime: "datetime-local" }[mode] || "date";
-    input.value = action.initial || "";
+    var now = bkkNow();
+    var lo = fromLine(action.min), hi = fromLine(action.max);
+    var st = Object.assign({ y: now.y, m: now.m, d: now.d, hh: now.hh, mm: 0 }, fromLine(action.initial) || {});
+    function key(p) { return (hasDate ? isoDay(p) : "") + "T" + (hasTime ? pad2(p.hh) + ":" + pad2(p.mm) : ""); }
+    if (!action.initial) {  // LINE opens on today (or the nearest allowed day)
+      if (lo && key(Object.assign({}, st, lo)) > key(st)) Object.assign(st, lo);
+      if (hi && key(Object.assign({}, st, hi)) < key(st)) Object.assign(st, hi);
+    }
+    function value() {
+      if (mode === "time") return pad2(st.hh) + ":" + pad2(st.mm);
+      if (mode === "datetime") return isoDay(st) + "T" + pad2(st.hh) + ":" + pad2(st.mm);
+      return isoDay(st);
+    }
+    function shown() {
+      var t = pad2(st.hh) + ":" + pad2(st.mm) + " น.";
+      if (mode === "time") return t;
+      return thaiDay(st) + (hasTime ? " " + t : "");
+    }
+    function outOfRange() {
+      var k = key(st);
+      if (lo && k < key(Object.assign({}, st, lo))) return "เลือกได้ตั้งแต่ " + describe(lo);
+      if (hi && k > key(Object.assign({}, st, hi))) return "เลือกได้ถึง " + describe(hi);
+      return "";
+    }
+    function describe(p) {
+      return (p.y ? thaiDay(p) : "") + (p.hh != null && hasTime ? " " + pad2(p.hh) + ":" + pad2(p.mm) + " น." : "");
+    }
+    var years = [], y0 = Math.min(now.y - 5, lo && lo.y || now.y), y1 = Math.max(now.y + 5, hi && hi.y || now.y);
+    for (var y = y0; y <= y1; y++) years.push([y, String(y + BE)]);
+    function sync(fromTyped) {
+      st.d = Math.min(st.d, daysIn(st.y, st.m));
+      var days = [];
+      for (var d = 1; d <= daysIn(st.y, st.m); d++) days.push([d, String(d)]);
+      fillSelect($("picker-day"), days, st.d);
+      fillSelect($("picker-month"), TH_MONTHS_LONG.map(function (n, i) { return [i + 1, n]; }), st.m);
+      fillSelect($("picker-year"), years, st.y);
+      var hours = [], mins = [];
+      for (var h = 0; h < 24; h++) hours.push([h, pad2(h)]);
+      for (var mi = 0; mi < 60; mi++) mins.push([mi, pad2(mi)]);
+      fillSelect($("picker-hour"), hours, st.hh);
+      fillSelect($("picker-minute"), mins, st.mm);
+      $("picker-weekday").textContent = hasDate ? "วัน" + weekday(st) : "";
+      $("picker-shown").textContent = shown();
+      $("picker-input").dataset.value = value();
+      if (!fromTyped) input.value = shown();
+      $("picker-error").textContent = outOfRange();
+    }
+    ["picker-day", "picker-month", "picker-year", "picker-hour", "picker-minute"].forEach(function (id) {
+      $(id).onchange = function () {
+        st.d = +$("picker-day").value; st.m = +$("picker-month").value; st.y = +$("picker-year").value;
+        st.hh = +$("picker-hour").value; st.mm = +$("picker-minute").value;
+        sync(false);
+      };
+    });
+    input.oninput = function () {
+      var p = parseTyped(input.value, mode);
+      if (!p) { $("picker-error").textContent = "อ่านไม่ออก ลองพิมพ์ เช่น " + shown(); return; }
+      Object.assign(st, p);
+      if (p.y && !years.some(function (it) { return it[0] === p.y; })) years.push([p.y, String(p.y + BE)]);
+      sync(true);
+    };
+    input.onchange = function () { if (parseTyped(input.value, mode)) input.value = shown(); };
+    // LINE's limits as attributes too (CE, LINE's format), for tools and tests that read the action back
     input.min = action.min || "";
     input.max = action.max || "";
+    $("picker-date").hidden = !hasDate;
+    $("picker-time").hidden = !hasTime;
+    input.placeholder = mode === "time" ? "เช่น 09:00" : mode === "datetime" ? "เช่น 10 ธ.ค. 2569 09:00" : "เช่น 10 ธ.ค. 2569";
     $("picker-title").textContent = action.label || "เลือกวันที่";
+    sync(false);
     var dlg = $("picker");
     dlg.returnValue = "";
+    $("picker-ok").onclick = function (e) {
+      var why = outOfRange() || (parseTyped(input.value, mode) ? "" : "อ่านไม่ออก ลองพิมพ์ เช่น " + shown());
+      if (why) { e.preventDefault(); $("picker-error").textContent = why; }
+    };
     dlg.onclose = function () {
-      if (dlg.returnValue !== "ok" || !input.value) return;
+      if (dlg.returnValue !== "ok") return;
       var params = {};
-      params[mode] = input.value;
-      sendEvent({ type: "postback", data: action.data || "", params: params }, { text: input.value });
+      params[mode] = value();
+      sendEvent({ type: "postback", data: action.data || "", params: params },
+                { text: shown(), sub: "params." + mode + " = " + value() });
     };
     dlg.showModal();
   }
