@@ -147,26 +147,28 @@ def parse(text: str, *, with_time: Literal["optional", "required", "never"] = "o
             raise DateInputError("invalid_time", raw)
         t = time(hh, mm)
         s = s[:m.start()].rstrip(" ,")
-    if t is not None and with_time == "never":
-        raise DateInputError("time_unexpected", raw)
-    if t is None and with_time == "required":
-        raise DateInputError("time_missing", raw)
-
+    # the date first: "พรุ่งนี้" is unreadable, not "missing its time"
     if m := _ISO.fullmatch(s):
         y, was_ce = _year(m[3], m[1], m[2], True, raw)
-        return ParsedDate(_day(y, int(m[4]), int(m[5]), raw), t, was_ce)
-    if m := _NUMERIC.fullmatch(s):
+        day = _day(y, int(m[4]), int(m[5]), raw)
+    elif m := _NUMERIC.fullmatch(s):
         y, was_ce = _year(m[6], m[4], m[5], False, raw)
-        return ParsedDate(_day(y, int(m[3]), int(m[1]), raw), t, was_ce)
-    if m := _NAMED.fullmatch(s):
+        day = _day(y, int(m[3]), int(m[1]), raw)
+    elif m := _NAMED.fullmatch(s):
         month = _MONTHS.get(_key(m[2]))
         if month is None:
             raise DateInputError("month", raw)
         if m[5] is None:
             raise DateInputError("year_missing", raw)
         y, was_ce = _year(m[5], m[3], m[4], False, raw)
-        return ParsedDate(_day(y, month, int(m[1]), raw), t, was_ce)
-    raise DateInputError("format", raw)
+        day = _day(y, month, int(m[1]), raw)
+    else:
+        raise DateInputError("format", raw)
+    if t is not None and with_time == "never":
+        raise DateInputError("time_unexpected", raw)
+    if t is None and with_time == "required":
+        raise DateInputError("time_missing", raw)
+    return ParsedDate(day, t, was_ce)
 
 
 def parse_day(text: str) -> ParsedDate:
