@@ -5,8 +5,8 @@ stateDiagram-v2
     [*] --> title: KW_CREATE keyword (committee only)
     title --> description: text
     description --> when: text ("-" for none)
-    when --> when: past or unreadable (asked again, with the picker)
-    when --> place: campaign.when date/time picker, or typed
+    when --> when: past, past next fiscal year or unreadable (the reason, asked again with the picker)
+    when --> place: campaign.when date/time picker, or typed in พ.ศ. (shown back in พ.ศ.)
     place --> target: text (place or link)
     target --> confirm: KW_ALL
     target --> bureaus: KW_SOME
@@ -27,7 +27,8 @@ import messages_th.campaigns as th
 from bot.conversation.flow import text_step, wait_for_button
 from bot.services import audience
 from bot.services import campaigns as svc
-from messages_th.dates import BKK
+from bot.services import thai_dates as dates
+from messages_th.dates import BKK, today_bkk
 from models.enums import Role
 
 FLOW = "campaign"
@@ -58,27 +59,44 @@ def on_description(ctx):
     if ctx.text is None:
         return None
     ctx.goto(Step.WHEN, description="" if ctx.text == "-" else ctx.text[:2000])
-    return [th.ask_when(ctx.now)]
+    return [_ask_when(ctx)]
 
 
-def _parse_when(ctx) -> datetime | None:
-    raw = ctx.postback_params.get("datetime") or (ctx.text or "").replace("T", " ")
-    try:
-        when = datetime.strptime(raw.strip(), "%Y-%m-%d %H:%M" if " " in raw.strip() else "%Y-%m-%dT%H:%M")
-    except ValueError:
-        return None
-    when = when.replace(tzinfo=BKK)
-    return when if when > ctx.now else None
+def _latest(ctx):
+    return dates.end_of_next_fiscal_year(today_bkk(ctx.now))
+
+
+def _ask_when(ctx) -> dict:
+    return th.ask_when(ctx.now, _latest(ctx))
+
+
+def _read_when(ctx) -> tuple[datetime, bool]:
+    """(start, was_ce) from LINE's picker ("YYYY-MM-DDTHH:mm", CE by LINE's format) or typed Thai text."""
+    picked = ctx.postback_params.get("datetime")
+    if picked:
+        try:
+            return datetime.strptime(picked, "%Y-%m-%dT%H:%M").replace(tzinfo=BKK), False
+        except ValueError:
+            raise dates.DateInputError("format", picked) from None
+    typed = dates.parse(ctx.text or "", with_time="required")
+    return typed.at(), typed.was_ce
 
 
 def on_when(ctx):
-    """The picker's answer or typed text; next step: place (asks again, with the picker, on a past or
-    unreadable time)."""
-    when = _parse_when(ctx)
-    if when is None:
-        return [th.bad_when(), th.ask_when(ctx.now)] if (ctx.text or ctx.postback) else None
+    """The picker's answer or typed text; next step: place, the start shown back in พ.ศ. (asks again, with the
+    picker and the reason, on a past, too far or unreadable time)."""
+    if not (ctx.text or ctx.postback):
+        return None
+    latest = _latest(ctx)
+    try:
+        when, was_ce = _read_when(ctx)
+    except dates.DateInputError as exc:
+        return [th.bad_when(exc.code, ctx.now, latest), _ask_when(ctx)]
+    late = "past" if when <= ctx.now else "too_far" if when.date() > latest else None
+    if late:
+        return [th.bad_when(late, ctx.now, latest, when), _ask_when(ctx)]
     ctx.goto(Step.PLACE, starts_at=when.isoformat())
-    return [th.ask_place()]
+    return [th.ask_place(when, was_ce)]
 
 
 def on_target(ctx):
@@ -165,7 +183,7 @@ def results(ctx):
 PROMPTS = {
     Step.TITLE: lambda ctx: th.ask_title(),
     Step.DESCRIPTION: lambda ctx: th.ask_description(),
-    Step.WHEN: lambda ctx: th.ask_when(ctx.now),
+    Step.WHEN: _ask_when,
     Step.PLACE: lambda ctx: th.ask_place(),
     Step.TARGET: lambda ctx: th.ask_target(),
     Step.BUREAUS: _ask_bureaus,

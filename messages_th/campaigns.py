@@ -1,11 +1,11 @@
 """Thai texts for campaigns (กิจกรรม): the guided creation prompts, invite/reminder/check-in cards, results."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.conversation.postback import encode
 from messages_th.common import keyword_replies, pb, quick_reply, text
-from messages_th.dates import thai_datetime, to_bkk
+from messages_th.dates import thai_date, thai_datetime, thai_weekday, to_bkk
 from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
 
 KW_CREATE = "สร้างกิจกรรม"
@@ -28,20 +28,52 @@ def ask_description() -> dict:
     return text("ขั้นที่ 2/5: พิมพ์รายละเอียดกิจกรรมสั้น ๆ (หรือพิมพ์ \"-\" ถ้าไม่มี)")
 
 
-def ask_when(min_dt: datetime) -> dict:
-    start = to_bkk(min_dt).strftime("%Y-%m-%dT%H:%M")
+def _example(now: datetime) -> str:
+    """A week from today at 09:00, in พ.ศ.: always in the future and inside the allowed window."""
+    day = to_bkk(now).date() + timedelta(days=7)
+    return f"{thai_date(day)} 09:00"
+
+
+def ask_when(now: datetime, latest: date | None = None) -> dict:
+    """`latest`: the last day a campaign may start (end of next fiscal year); the picker stops there too."""
+    start = to_bkk(now).strftime("%Y-%m-%dT%H:%M")
     action = {"type": "datetimepicker", "label": "เลือกวันเวลา", "data": encode("campaign.when"),
               "mode": "datetime", "initial": start, "min": start}
-    return text("ขั้นที่ 3/5: เลือกวันและเวลาเริ่มกิจกรรม\n(หรือพิมพ์ เช่น 2026-12-01 09:00)",
+    if latest is not None:
+        action["max"] = f"{latest.isoformat()}T23:59"
+    return text(f"ขั้นที่ 3/5: เลือกวันและเวลาเริ่มกิจกรรม\n(หรือพิมพ์ เช่น {_example(now)})",
                 quick_reply([("เลือกวันเวลา", action)]))
 
 
-def bad_when() -> dict:
-    return text("วันเวลาไม่ถูกต้อง หรือเป็นเวลาที่ผ่านมาแล้ว ลองเลือกใหม่อีกครั้งครับ")
+def bad_when(code: str, now: datetime, latest: date, typed_at: datetime | None = None) -> dict:
+    """Why a typed or picked start was refused; `code` is a `bot.services.thai_dates` code."""
+    example = _example(now)
+    why = {
+        "past": f"{thai_datetime(typed_at)} ผ่านมาแล้ว" if typed_at else "เป็นเวลาที่ผ่านมาแล้ว",
+        "too_far": (f"{thai_datetime(typed_at) if typed_at else 'วันนั้น'} เกินปีงบประมาณหน้า "
+                    f"(สร้างได้ถึง {thai_date(latest)})"),
+        "ce_year": "ปีที่พิมพ์เป็น ค.ศ. กรุณาพิมพ์ปีเป็น พ.ศ.",
+        "year_2digit": "กรุณาพิมพ์ปี พ.ศ. ให้ครบ 4 หลัก",
+        "year_missing": "กรุณาใส่ปี พ.ศ. ด้วย",
+        "year_range": "ปีไม่ถูกต้อง กรุณาพิมพ์ปีเป็น พ.ศ.",
+        "invalid_date": "ไม่มีวันที่นี้ในปฏิทิน",
+        "invalid_time": "เวลาต้องอยู่ระหว่าง 00:00–23:59",
+        "time_missing": "กรุณาใส่เวลาเริ่มด้วย",
+        "month": "อ่านชื่อเดือนไม่ออก",
+    }.get(code, "อ่านวันเวลาไม่ออก")
+    return text(f"วันเวลาไม่ถูกต้อง: {why}\nลองเลือกใหม่ หรือพิมพ์ เช่น {example}")
 
 
-def ask_place() -> dict:
-    return text("ขั้นที่ 4/5: พิมพ์สถานที่ หรือลิงก์ประชุมออนไลน์")
+def ask_place(starts_at: datetime | None = None, was_ce: bool = False) -> dict:
+    """Shows the start back in พ.ศ. first (a year typed in ค.ศ. is said to be read so)."""
+    said = ""
+    if starts_at is not None:
+        said = f"วันเวลาเริ่ม: {thai_weekday(starts_at)}ที่ {thai_datetime(starts_at)}\n"
+        if was_ce:  # the year was typed in ค.ศ.: say how it was read, so a slip is caught before the invite
+            said += (f"(อ่านปี {to_bkk(starts_at).year} ที่พิมพ์เป็น ค.ศ. ถ้าไม่ใช่ พิมพ์ \"ยกเลิก\" "
+                     "แล้วเริ่มใหม่ครับ)\n")
+        said += "\n"
+    return text(said + "ขั้นที่ 4/5: พิมพ์สถานที่ หรือลิงก์ประชุมออนไลน์")
 
 
 def ask_target() -> dict:
