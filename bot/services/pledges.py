@@ -12,6 +12,9 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from messages_th.dates import end_of_day_bkk, start_of_day_bkk
+from messages_th.virtues import BY_KEY, VIRTUES
+from models.campaigns import Campaign, CampaignResponse
 from models.core import Bureau, User
 from models.deeds import Deed
 from models.rounds import Pledge, PledgeItem, Round
@@ -127,7 +130,6 @@ def unlock(session: Session, fy_be: int, bureau_id: int | None) -> Pledge:
 
 def load_csv(session: Session, text: str, fy_be: int) -> int:
     """Add the rows of a CSV (columns CSV_COLUMNS; empty bureau_code = organization). Errors name the line."""
-    from messages_th.virtues import BY_KEY, VIRTUES
     by_name = {v.name: v.key for v in VIRTUES}
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = set(CSV_COLUMNS) - set(reader.fieldnames or ())
@@ -167,8 +169,6 @@ def prefill_counts(session: Session, rnd: Round, bureau_id: int, item: PledgeIte
 
 def campaign_attendance(session: Session, rnd: Round, bureau_id: int) -> int:
     """Check-ins of the bureau's staff at campaigns held in the round's period."""
-    from messages_th.dates import end_of_day_bkk, start_of_day_bkk
-    from models.campaigns import Campaign, CampaignResponse
     return int(session.exec(select(func.count()).select_from(CampaignResponse)
                             .join(Campaign, Campaign.id == CampaignResponse.campaign_id)
                             .join(User, User.id == CampaignResponse.user_id).where(

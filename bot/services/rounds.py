@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from messages_th.dates import end_of_day_bkk, fiscal_year_bounds
+from messages_th.rounds import round_title  # the stored Thai title of a new round
 from models.core import Bureau, utcnow
 from models.enums import ReportStatus, RoundState
 from models.rounds import ROUND_KEYS, Round, RoundReport
@@ -40,7 +41,6 @@ def code_for(fy_be: int, key: str) -> str:
 
 def open_fy(session: Session, fy_be: int) -> list[Round]:
     """Create the FY's rounds from the plan's pattern; rounds that exist are left as they are (idempotent)."""
-    from messages_th.rounds import round_title
     out = []
     for key in ROUND_KEYS:
         rnd = get_round(session, code_for(fy_be, key))
