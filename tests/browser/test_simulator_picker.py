@@ -51,3 +51,35 @@ def test_picker_refuses_a_day_past_its_max(page_at, stack):
     page.locator("#picker-ok").click()
     expect(page.locator("#picker")).to_be_visible()
     expect(page.locator("#picker-error")).to_contain_text("เลือกได้ถึง")
+
+
+def _thai(day) -> str:
+    months = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+    return f"{day.day} {months[day.month - 1]} {day.year + 543}"
+
+
+def test_a_campaign_date_typed_in_พศ_and_one_picked_are_shown_back_in_พศ(page_at, stack):
+    from datetime import datetime, timedelta
+
+    from messages_th.dates import BKK
+    day = datetime.now(BKK).date() + timedelta(days=10)
+    page = page_at(DESKTOP)
+    pick(page, "committee1")
+    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-"):
+        say(page, t)
+    expect(bot_messages(page).last).to_contain_text("ขั้นที่ 3/5")
+    say(page, f"{_thai(day)} 09:00")
+    expect(bot_messages(page).last).to_contain_text(f"{_thai(day)} เวลา 09:00 น.")
+    expect(bot_messages(page).last).to_contain_text("ขั้นที่ 4/5")
+    say(page, "ยกเลิก")
+    # the picker in datetime mode: Thai on screen, LINE's "YYYY-MM-DDTHH:mm" in the postback
+    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-"):
+        say(page, t)
+    page.locator("[data-testid=quick-reply][data-action-type=datetimepicker]").first.click()
+    expect(page.locator("#picker-time")).to_be_visible()
+    page.locator("#picker-input").fill(f"{_thai(day)} 13:30")
+    expect(page.locator("[data-testid=picker-shown]")).to_have_text(f"{_thai(day)} 13:30 น.")
+    page.locator("#picker-ok").click()
+    expect(page.locator("[data-testid=user-message]").last).to_contain_text(
+        f"params.datetime = {day.isoformat()}T13:30")
+    expect(bot_messages(page).last).to_contain_text(f"{_thai(day)} เวลา 13:30 น.")
