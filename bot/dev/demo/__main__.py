@@ -242,6 +242,7 @@ class Demo:
         time.sleep(0.5)
 
         say(f"logs: {LOG_DIR.relative_to(ROOT)}/{{web,sandbox,worker}}.log   stop: Ctrl-C")
+        say("admin CLI on this database, in another terminal: .venv/bin/python -m bot.dev.demo flask <command>")
         print(f"\n  Chat simulator:  {self.url}\n", flush=True)
         while True:
             for name, (proc, _) in self.procs.items():

@@ -153,7 +153,7 @@ def _report(summary: dict, bureaus: dict, people: list, echo) -> None:
          f"{summary.get('deeds', 0)} new deeds, {len(summary.get('rounds') or [])} rounds this FY")
     invites = summary.get("invites") or {}
     if invites:
-        echo("invite codes (type ลงทะเบียน in the chat, then the code):")
+        echo("invite codes (also on the simulator page; type ลงทะเบียน in the chat, consent, then the code):")
         for code, b in bureaus.items():
             echo(f"  {invites.get(code, '-'):<10} {b.name} ({code})")
     echo("personas:")
