@@ -38,6 +38,8 @@ def jobs_run(names, now_):
     for name, added in out["jobs"].items():
         click.echo(f"{name}: {added} outbox row(s) added")
     click.echo(f"held for quiet hours, now due: {out['released']}; sent: {out['sent']}")
+    if out["sent"] < sum(out["jobs"].values()) + out["released"]:
+        click.echo("some are not sent yet: the demo's worker sends them while `make demo` runs")
     if not any(out["jobs"].values()) and not out["released"]:
         click.echo("nothing new: already sent (the outbox keys exist) or nothing is due; see `flask --app bot outbox`")
 
