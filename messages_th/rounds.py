@@ -6,16 +6,12 @@ from datetime import date
 from messages_th import flex as fx
 from messages_th.common import date_action, pb, quick_reply, text
 from messages_th.dates import thai_date
+# re-exported: the stored titles and the report form's criteria are reference data (services use them too)
+from messages_th.reference_data import REPORT_CRITERIA as MORAL_ORG_CRITERIA  # noqa: F401
+from messages_th.reference_data import ROUND_TITLES as TITLES, round_title  # noqa: F401
 
 CHANGE_DUE_WORD = "แก้กำหนดส่ง"
 
-TITLES = {
-    "6m": "รายงานรอบ 6 เดือน",
-    "9m": "รายงานรอบ 9 เดือน",
-    "12m": "รายงานรอบ 12 เดือน",
-    "moral-org": "รายงานองค์กรคุณธรรมต้นแบบ",
-    "bureau-eval": "รายงานผลการดำเนินการเพื่อประเมินสำนักที่มีผลงานส่งเสริมตามประมวลจริยธรรม",
-}
 SHORT = {"6m": "รอบ 6 เดือน", "9m": "รอบ 9 เดือน", "12m": "รอบ 12 เดือน",
          "moral-org": "องค์กรคุณธรรม", "bureau-eval": "ประเมินสำนัก"}
 # One vocabulary for the status view, the digest and the export: "late" = sent after the due date,
@@ -25,8 +21,6 @@ STATUS_TH = {"submitted": "ส่งแล้ว", "late": "ส่งช้า",
 STATUS_ICON = {"submitted": "✅", "late": "⏰", "overdue": "🔴", "draft": "📝", "not_started": "⬜"}
 
 
-def round_title(key: str, fy_be: int) -> str:
-    return f"{TITLES.get(key, key)} ปีงบประมาณ พ.ศ. {fy_be}"
 
 
 def short_label(key: str, fy_be: int) -> str:
@@ -86,17 +80,3 @@ def bad_date() -> dict:
     return text("ไม่ได้รับวันที่ที่เลือกครับ ลองกดปุ่ม \"เลือกวันที่ใหม่\" อีกครั้ง")
 
 
-# The moral-organization round reports against the plan's nine criteria of a model moral organization
-# (แผนปฏิบัติการด้านการส่งเสริมคุณธรรมแห่งชาติ ระยะที่ ๒, as quoted in the plan), not against the pledge items.
-# The plan's text has "ปัญหาที่ยากแค้น / ความดีที่ยากทำ" in 7) and 8): a typo of the pledge's own words, fixed here.
-MORAL_ORG_CRITERIA = (
-    "ประกาศข้อตกลง (เจตนารมณ์/ธรรมนูญ/ปฏิญญา) ร่วมกันของผู้บริหารและสมาชิกที่จะพัฒนาเป็นองค์กรคุณธรรม",
-    "กำหนดคุณธรรมเป้าหมาย \"ปัญหาที่อยากแก้\" และ \"ความดีที่อยากทำ\" ที่สอดคล้องกับปัญหาคุณธรรมขององค์กร",
-    "จัดทำแผนการดำเนินงานด้านส่งเสริมคุณธรรม และจัดบุคลากร/ทีมงาน/ผู้รับผิดชอบตามคุณธรรมเป้าหมาย",
-    "ผลสำเร็จของการดำเนินงาน/กิจกรรมส่งเสริมคุณธรรมตามคุณธรรมเป้าหมายและแผนงาน อย่างเป็นระบบและต่อเนื่อง",
-    "ระบบติดตาม รายงานประเมินผล และกิจกรรมรณรงค์ แลกเปลี่ยนเรียนรู้ เพื่อปรับปรุงการส่งเสริมคุณธรรม",
-    "การยกย่อง เชิดชู การทำความดีหรือบุคคลผู้มีความดี (บุคคลคุณธรรม โครงการดีเด่น ส่วนงานดีเด่น ฯลฯ)",
-    "ผลสำเร็จตาม \"ปัญหาที่อยากแก้\" และ \"ความดีที่อยากทำ\" ตามคุณธรรม พอเพียง วินัย สุจริต จิตอาสา เพิ่มขึ้น",
-    "เพิ่มประเด็นคุณธรรมเป้าหมายในมิติหลักศาสนาและหลักปรัชญาของเศรษฐกิจพอเพียง อย่างชัดเจน",
-    "องค์ความรู้จากการดำเนินงานองค์กรคุณธรรม เป็นแหล่งเรียนรู้ และถ่ายทอดขยายผลสู่องค์กรอื่นได้",
-)

@@ -15,6 +15,8 @@ from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
 from bot.cli._common import ThaiDate, bureau_or_fail, echo_date, session
+from bot.services.export import round_export
+from messages_th.export_xlsx import workbook
 
 
 def _fy_default() -> int:
@@ -124,13 +126,12 @@ def pledge_unlock(bureau, fy):
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 def export_round_cmd(code, out):
     """Write a round's reports to an XLSX (one sheet per bureau plus a summary)."""
-    from bot.services.export import export_round
     with session(readonly=True) as s:
         try:
-            wb = export_round(s, code)
+            data = round_export(s, code)
         except LookupError:
             raise click.ClickException(f"no round {code}")
-    wb.save(out)
+    workbook(data).save(out)
     click.echo(f"wrote {out}")
 
 

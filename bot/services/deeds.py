@@ -11,7 +11,7 @@ from sqlalchemy import String, cast, func, select
 from sqlmodel import Session
 
 from bot.services import files, ledger
-from bot.services.files import delete_private, store_private
+from bot.services.files import delete_private
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, start_of_day_bkk, today_bkk
 from models.core import Bureau, User, utcnow
 from models.deeds import VIRTUES, Deed, DeedHistory

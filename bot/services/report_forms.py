@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.services import pledges
-from messages_th.rounds import MORAL_ORG_CRITERIA
+from messages_th.reference_data import REPORT_CRITERIA as MORAL_ORG_CRITERIA
 from models.rounds import Round
 
 MORAL_ORG = "moral-org"

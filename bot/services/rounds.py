@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from messages_th.dates import end_of_day_bkk, fiscal_year_bounds
-from messages_th.rounds import round_title  # the stored Thai title of a new round
+from messages_th.reference_data import round_title  # the stored Thai title of a new round
 from models.core import Bureau, utcnow
 from models.enums import ReportStatus, RoundState
 from models.rounds import ROUND_KEYS, Round, RoundReport

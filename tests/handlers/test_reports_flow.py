@@ -171,7 +171,7 @@ def test_moral_org_round_asks_the_nine_criteria_and_exports_them(send, line, db,
 
     from openpyxl import load_workbook
 
-    from bot.services.export import ITEM_HEADER_ROW
+    from messages_th.export_xlsx import ITEM_HEADER_ROW
     from messages_th.reports import EXPORT_CRITERIA_HEADERS
     from messages_th.rounds import MORAL_ORG_CRITERIA
     clock.set(JAN)

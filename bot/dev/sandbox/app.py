@@ -3,35 +3,20 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, jsonify
 
+from .control import control
 from .errors import ApiError
+from .shared import EXTENSION, get_state, json_body, line_api_guard  # noqa: F401 - re-exported
+from .routes_messages import messages
+from .routes_richmenu import richmenu
 from .state import SandboxState
-
-EXTENSION = "line_sandbox"
-
-
-def get_state(app: Flask | None = None) -> SandboxState:
-    from flask import current_app
-    return (app or current_app).extensions[EXTENSION]
-
-
-def json_body() -> dict:
-    body = request.get_json(force=True, silent=True)
-    if body is None:
-        raise ApiError(400, "The request body has 1 error(s)",
-                       [{"message": "invalid JSON", "property": ""}])
-    return body
 
 
 def create_sandbox_app(state: SandboxState | None = None, *, channel_secret: str | None = None,
                        webhook_url: str | None = None) -> Flask:
     """The sandbox LINE platform. Webhook settings live in ``app.config`` (SANDBOX_WEBHOOK_URL,
     SANDBOX_CHANNEL_SECRET) so they can be set after the bot's address is known."""
-    from .control import control
-    from .routes_messages import messages
-    from .routes_richmenu import richmenu
-
     app = Flask("bot.dev.sandbox")
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -68,13 +53,3 @@ def create_sandbox_app(state: SandboxState | None = None, *, channel_secret: str
     app.register_blueprint(richmenu)
     app.register_blueprint(control)
     return app
-
-
-def line_api_guard() -> None:
-    """before_request of LINE API blueprints: bearer auth, then injected faults."""
-    auth = request.headers.get("Authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme != "Bearer" or not token.strip():
-        raise ApiError(401, "Authentication failed. Confirm that the access token in the "
-                            "authorization header is valid.")
-    get_state().faults.apply(request.path)

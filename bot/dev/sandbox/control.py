@@ -7,7 +7,7 @@ import dataclasses
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from . import webhook
-from .app import get_state, json_body
+from .shared import get_state, json_body
 from .errors import ApiError
 from .events import new_message_id
 from .faults import FaultConfig

@@ -6,7 +6,7 @@ import re
 from flask import Blueprint, Response, g, jsonify, request
 
 from . import validate
-from .app import get_state, json_body, line_api_guard
+from .shared import get_state, json_body, line_api_guard
 from .errors import ApiError
 
 messages = Blueprint("line_messages", __name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from . import validate
-from .app import get_state, json_body, line_api_guard
+from .shared import get_state, json_body, line_api_guard
 
 richmenu = Blueprint("line_richmenu", __name__)
 richmenu.before_request(line_api_guard)

@@ -1,7 +1,6 @@
 """Conversation plumbing every flow relies on: cancel, expiry, steps, hints, postback parsing."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

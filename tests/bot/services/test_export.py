@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 
 from bot.services import rounds as svc
-from bot.services.export import export_round
 from tests.bot.services.test_rounds_support import FY, seed
 
 R6 = f"{FY}-6m"

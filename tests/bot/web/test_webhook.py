@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.dev.sandbox import events as ev
 from models.core import InboxEvent
-from tests.conftest import SECRET, post_signed, texts_to
+from tests.conftest import post_signed, texts_to
 
 U = "U" + "a" * 32
 
