@@ -5,25 +5,21 @@ Next step: the committee member reads it; nothing else is asked.
 """
 from __future__ import annotations
 
-import logging
+import json
 
 from bot.services.digest import compute
-from bot.services.files import publish
+from bot.services.files import public_name, public_url
 from messages_th import digest as th
 from models.enums import Role
 
-log = logging.getLogger("handlers.committee")
-
 
 def show_digest(ctx):
-    """Committee only (the route says so); replies with the Flex digest and the chart image."""
+    """Committee only (the route says so); replies with the Flex digest and the chart image. The chart is
+    drawn after the commit (an effect), not inside the batch's transaction."""
     data = compute(ctx.session, ctx.now)
-    url = None
-    try:
-        url = publish(ctx.config.MEDIA_DIR, ctx.config.PUBLIC_BASE_URL, th.chart_png(data))
-    except OSError:  # the media directory is not writable: the numbers still go out
-        log.exception("digest chart not published")
-    return th.digest_messages(data, url)
+    name = public_name("digest", json.dumps(data, sort_keys=True, default=str, ensure_ascii=False))
+    ctx.after_commit("write_public", media_dir=ctx.config.MEDIA_DIR, name=name, render=lambda: th.chart_png(data))
+    return th.digest_messages(data, public_url(ctx.config.PUBLIC_BASE_URL, name))
 
 
 def register(router) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.line.gateway import GatewayError
+from bot.services.files import write_public
 
 log = logging.getLogger("bot.pipeline.effects")
 
@@ -38,7 +39,16 @@ def _save_profile(gateway, engine, user_id: str) -> None:
         log.warning("saving the profile of %s failed: %s", user_id, exc)
 
 
-KINDS = {"link_menu": _link_menu, "save_profile": _save_profile}
+def _write_public(gateway, engine, media_dir: str, name: str, render) -> None:
+    """A public image rendered after the commit (no transaction waits on Pillow), before the reply that
+    names it goes out."""
+    try:
+        write_public(media_dir, name, render)
+    except OSError as exc:  # the media directory is not writable: the reply's numbers still go out
+        log.warning("public file %s not written: %s", name, exc)
+
+
+KINDS = {"link_menu": _link_menu, "save_profile": _save_profile, "write_public": _write_public}
 
 
 class EffectRunner:

@@ -60,6 +60,25 @@ def publish(media_dir: str, public_base_url: str, data: bytes, ext: str = "png")
     return f"{public_base_url.rstrip('/')}/media/{name}"
 
 
+def public_name(kind: str, content_key: str, ext: str = "png") -> str:
+    """A public file's name fixed by what it shows (the same digest numbers give the same chart), so the URL
+    can go into a reply before the file is written after the commit."""
+    return f"{kind}-{hashlib.sha256(content_key.encode()).hexdigest()[:32]}.{ext}"
+
+
+def public_url(public_base_url: str, name: str) -> str:
+    return f"{public_base_url.rstrip('/')}/media/{name}"
+
+
+def write_public(media_dir: str, name: str, render) -> None:
+    """Write the public file `name` from `render()` unless it is there already (a second view renders nothing)."""
+    path = media_path(media_dir, PUBLIC) / name
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(render())
+        tmp.replace(path)  # whole or not at all: LINE may fetch it at once
+
+
 def image_ext(data: bytes) -> str:
     """The extension for a real JPEG/PNG of at most MAX_PHOTO_BYTES; PhotoError otherwise. The type comes
     from the bytes, never from LINE's content type."""
