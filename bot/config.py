@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = f"sqlite:///{ROOT / 'instance' / 'bot.sqlite3'}"
@@ -12,6 +13,15 @@ REAL_LINE_API = "https://api.line.me"  # the one place the real LINE host is wri
 
 class ConfigError(RuntimeError):
     """Raised at start-up when production settings are incomplete."""
+
+
+def is_line_host(url: str) -> bool:
+    """True for any address of LINE's own (line.me or a host under it), however it is written."""
+    try:
+        host = (urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname or "").rstrip(".")
+    except ValueError:
+        return True  # unreadable: treat as LINE's, so the sandbox is refused
+    return host == "line.me" or host.endswith(".line.me")
 
 
 def _flag(value: str | None) -> bool:
@@ -58,8 +68,8 @@ class Config:
                 setattr(cfg, f.name, float(raw))
             else:
                 setattr(cfg, f.name, raw)
-        cfg.LINE_API_BASE = cfg.LINE_API_BASE.rstrip("/")
-        cfg.PUBLIC_BASE_URL = cfg.PUBLIC_BASE_URL.rstrip("/")
+        cfg.LINE_API_BASE = cfg.LINE_API_BASE.strip().rstrip("/")
+        cfg.PUBLIC_BASE_URL = cfg.PUBLIC_BASE_URL.strip().rstrip("/")
         return cfg
 
     def validate(self) -> None:
@@ -70,5 +80,9 @@ class Config:
                 "Missing required environment variables: " + ", ".join(missing)
                 + " (set them, or APP_ENV=development / SANDBOX=1 for a local run)"
             )
-        if self.SANDBOX and self.LINE_API_BASE == REAL_LINE_API:
-            raise ConfigError(f"SANDBOX=1 needs LINE_API_BASE pointing at the sandbox, never at {REAL_LINE_API}")
+        # The sandbox serves the simulator, which lists every persona without a login: never in production,
+        # and never next to LINE itself, however its address is written (":443", "http://", "/v2", spaces).
+        if self.SANDBOX and self.APP_ENV == "production":
+            raise ConfigError("SANDBOX=1 is for the demo and tests only; it is refused when APP_ENV=production")
+        if self.SANDBOX and is_line_host(self.LINE_API_BASE):
+            raise ConfigError(f"SANDBOX=1 needs LINE_API_BASE pointing at the sandbox, never at LINE ({REAL_LINE_API})")

@@ -31,3 +31,21 @@ def test_sandbox_mode_never_points_at_real_line():
 def test_secrets_are_not_in_the_repr_of_logs(caplog, send, line):
     send("text", "U" + "c" * 32, "สวัสดี")
     assert "test-token" not in caplog.text and "test-channel-secret" not in caplog.text
+
+
+@pytest.mark.parametrize("base", ["https://api.line.me:443", "http://api.line.me", "https://api.line.me/v2",
+                                  " https://api.line.me", "https://API.LINE.ME.", "https://api-data.line.me",
+                                  "api.line.me", "https://line.me"])
+def test_the_sandbox_is_refused_next_to_any_line_address(base):
+    cfg = Config.from_env({"SANDBOX": "1", "APP_ENV": "development", "LINE_API_BASE": base})
+    with pytest.raises(ConfigError):
+        cfg.validate()
+
+
+def test_the_sandbox_is_refused_in_production_full_stop():
+    cfg = Config.from_env({"SANDBOX": "1", "APP_ENV": "production", "LINE_API_BASE": "http://127.0.0.1:9",
+                           "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"})
+    with pytest.raises(ConfigError):
+        cfg.validate()
+    Config.from_env({"SANDBOX": "1", "APP_ENV": "development", "LINE_API_BASE": "http://127.0.0.1:9"}).validate()
+    Config.from_env({"SANDBOX": "1", "APP_ENV": "development", "LINE_API_BASE": "http://notline.me.example"}).validate()
