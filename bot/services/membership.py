@@ -56,7 +56,7 @@ def locked_until(s: Session, user: User, now: datetime) -> datetime | None:
 def check_code(s: Session, user: User, text: str, now: datetime) -> tuple[InviteCode | None, int]:
     """(usable invite, tries left). A wrong code is recorded; the fifth in an hour adds a lock row."""
     inv = s.exec(select(InviteCode).where(InviteCode.code == normalize_code(text)[:20])).first()
-    if inv is not None and inv.usable(now):
+    if inv is not None and inv.usable(now) and _bureau_active(s, inv.bureau_id):
         return inv, MAX_FAILS
     s.add(RegistrationAttempt(user_id=user.id, kind="fail", at=now))
     s.flush()
@@ -71,9 +71,16 @@ def check_code(s: Session, user: User, text: str, now: datetime) -> tuple[Invite
     return None, max(0, MAX_FAILS - fails)
 
 
+def _bureau_active(s: Session, bureau_id: int) -> bool:
+    bureau = s.get(Bureau, bureau_id)
+    return bureau is not None and bureau.active
+
+
 def use_invite(s: Session, inv: InviteCode, now: datetime) -> bool:
     """Count one use, atomically (two people racing for the last use: one wins)."""
-    q = update(InviteCode).where(InviteCode.id == inv.id, InviteCode.revoked.is_(False))
+    # a deactivated bureau's codes register nobody and move nobody into it
+    active = select(Bureau.id).where(Bureau.id == InviteCode.bureau_id, Bureau.active.is_(True)).exists()
+    q = update(InviteCode).where(InviteCode.id == inv.id, InviteCode.revoked.is_(False), active)
     if inv.max_uses is not None:
         q = q.where(InviteCode.uses < InviteCode.max_uses)
     ok = s.execute(q.values(uses=InviteCode.uses + 1)).rowcount == 1

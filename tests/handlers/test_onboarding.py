@@ -182,3 +182,19 @@ def test_forged_registration_postbacks_do_not_skip_the_code(send, line, db, invi
     send("text", U, "ชื่อ ปลอม")  # still the code step: counted as a wrong code
     assert "อีก 4 ครั้ง" in texts_to(line, U)[-1]
     assert user(db).status == "consented" and user(db).bureau_id is None
+
+
+def test_a_deactivated_bureaus_code_registers_nobody(send, line, db, invite):
+    from bot.services import membership
+    from models.core import Bureau
+    with db() as s:
+        b = s.exec(select(Bureau).where(Bureau.code == "PLAN")).one()
+        b.active = False
+        s.add(b)
+    send("follow", U)
+    send("postback", U, encode("consent.yes"))
+    send("text", U, invite)
+    assert user(db).status == "consented" and user(db).bureau_id is None
+    with db() as s:  # a code checked before the bureau closed is refused when it is used, too
+        inv = s.exec(select(InviteCode)).one()
+        assert not membership.use_invite(s, inv, utcnow()) and inv.uses == 0
