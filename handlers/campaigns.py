@@ -163,7 +163,8 @@ def check_in(ctx):
     camp = svc.get_confirmed(ctx.session, ctx.arg("id", int))
     if camp is None:
         return [th.not_found()]
-    return [th.checked_in(svc.check_in(ctx.session, camp, ctx.user, ctx.now, description=th.deed_text(camp)))]
+    return [th.checked_in(svc.check_in(ctx.session, camp, ctx.user, ctx.now, description=th.deed_text(camp)),
+                          camp.id)]
 
 
 def list_open(ctx):

@@ -150,7 +150,15 @@ CHECKIN_TH = {
 }
 
 
-def checked_in(status: str) -> dict:
+CHECKIN_TH["declined"] = ("คุณตอบไว้ว่า \"ไม่สะดวก\" สำหรับกิจกรรมนี้ครับ หากได้มาร่วมจริง "
+                          "แตะ \"เข้าร่วม\" ก่อน แล้วเช็กอินอีกครั้ง")
+
+
+def checked_in(status: str, campaign_id: int | None = None) -> dict:
+    """The check-in's outcome; a member who had declined gets the "เข้าร่วม" button to change the answer."""
+    if status == "declined" and campaign_id is not None:
+        return text(CHECKIN_TH[status], quick_reply([("เข้าร่วม", pb("เข้าร่วม", "campaign.answer", id=campaign_id,
+                                                                     ans="join"))]))
     return text(CHECKIN_TH[status])
 
 

@@ -71,8 +71,9 @@ def answer_counts(session: Session, camp_ids: list[int]) -> dict[int, tuple[int,
 
 
 def check_in(session: Session, camp: Campaign, user: User, now: datetime, *, description: str) -> str:
-    """'ok' | 'already' | 'early' | 'closed' | 'not_target'; on 'ok' a deed with `description` (the caller's
-    Thai text) is recorded once."""
+    """'ok' | 'already' | 'declined' | 'early' | 'closed' | 'not_target'; on 'ok' a deed with `description`
+    (the caller's Thai text) is recorded once. Whoever answered "decline" must answer "join" first: a
+    check-in is a deed, and the answer they gave stands until they change it."""
     if not in_target(camp, user):
         return "not_target"
     if now < camp.starts_at:
@@ -84,6 +85,8 @@ def check_in(session: Session, camp: Campaign, user: User, now: datetime, *, des
                        .with_for_update()).first()
     if row is not None and row.checked_in_at is not None:
         return "already"
+    if row is not None and row.answer == CampaignAnswer.DECLINE:
+        return "declined"
     row = row or CampaignResponse(campaign_id=camp.id, user_id=user.id)
     row.answer, row.checked_in_at, row.updated_at = CampaignAnswer.JOIN, now, now
     session.add(row)

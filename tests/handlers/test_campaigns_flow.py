@@ -143,3 +143,22 @@ def test_the_date_step_asks_again_with_its_picker(send, line, db, clock):
     send(ev.sticker_event(boss))
     items = line.messages_for(boss)[-1]["quickReply"]["items"]
     assert "datetimepicker" in [i["action"]["type"] for i in items]
+
+
+def test_a_member_who_declined_cannot_check_in_until_they_join(send, line, db, clock):
+    clock.set(NOW)
+    boss, staff, _ = seed(db)
+    create(send, boss)
+    with db() as s:
+        cid = s.exec(select(Campaign.id)).one()
+    send("postback", staff[0], encode("campaign.answer", id=cid, ans="decline"))
+    clock.set(bkk(2026, 12, 1, 12, 0))
+    send("postback", staff[0], encode("campaign.checkin", id=cid))
+    assert "ไม่สะดวก" in texts_to(line, staff[0])[-1]
+    with db() as s:
+        assert s.exec(select(Deed)).all() == []
+    send("postback", staff[0], encode("campaign.answer", id=cid, ans="join"))
+    send("postback", staff[0], encode("campaign.checkin", id=cid))
+    assert "เช็กอินเรียบร้อย" in texts_to(line, staff[0])[-1]
+    with db() as s:
+        assert len(s.exec(select(Deed)).all()) == 1
