@@ -198,7 +198,7 @@ def register(router) -> None:
     of_param, of_item = coordinator_of(bureau_param), coordinator_of(_item_bureau)
     router.text(th.EDIT_WORD, start_edit, role=of_param)
     router.postback("pledge.edit", start_edit, role=of_param)
-    router.postback("pledge.virtue", on_virtue, in_step=(FLOW, Step.VIRTUE))
+    router.postback("pledge.virtue", on_virtue, role=coordinator_of(_draft_bureau), in_step=(FLOW, Step.VIRTUE))
     router.postback("pledge.save", save, role=coordinator_of(_draft_bureau), in_step=(FLOW, Step.CONFIRM))
     router.postback("pledge.fix", start_fix, role=of_item)
     router.postback("pledge.remove", ask_remove, role=of_item)
@@ -208,4 +208,4 @@ def register(router) -> None:
     steps = {Step.PROBLEM: on_problem, Step.GOOD_DEED: on_good_deed, Step.VIRTUE: on_virtue_text,
              Step.INDICATOR: on_indicator, Step.TARGET: on_target, Step.CONFIRM: wait_for_button}
     for step, fn in steps.items():
-        router.step(FLOW, step, fn, hints[step], prompt=PROMPTS[step])
+        router.step(FLOW, step, fn, hints[step], prompt=PROMPTS[step], role=coordinator_of(_draft_bureau))

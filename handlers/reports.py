@@ -198,7 +198,7 @@ def status(ctx):
 
 
 def register(router) -> None:
-    of_param = coordinator_of(bureau_param)
+    of_param, of_draft = coordinator_of(bureau_param), coordinator_of(lambda ctx: ctx.draft.get("b"))
     router.text(th.REPORT_WORD, start, role=of_param)
     router.postback("report.start", start, role=of_param)
     router.postback("report.round", choose_round, role=of_param)
@@ -211,4 +211,5 @@ def register(router) -> None:
     steps = {Step.DONE: on_done, Step.RESULT: on_result, Step.PROBLEMS: on_problems, Step.PHOTOS: on_photos,
              Step.CONFIRM: wait_for_button}  # typed text at the summary: the hint, then the summary again
     for step, fn in steps.items():
-        router.step(FLOW, step, fn, hints[step], prompt=lambda ctx, s=step: _prompt(ctx, s))
+        # the role is checked at every answer: a coordinator removed meanwhile stops here
+        router.step(FLOW, step, fn, hints[step], prompt=lambda ctx, s=step: _prompt(ctx, s), role=of_draft)

@@ -218,3 +218,21 @@ def test_a_non_image_at_the_photos_step_is_refused_and_nothing_is_stored(send, l
     line.put_content("777001", PNG, "image/png")  # a real one still goes in at the same step
     send(ev.image_event(w.coord, message_id="777001"))
     assert "1 รูป" in texts_to(line, w.coord)[-1]
+
+
+def test_a_coordinator_whose_role_was_removed_mid_draft_stops_at_the_next_answer(send, line, db, clock):
+    from models.core import ConversationState, UserRole
+    clock.set(JAN)
+    w = seed(db, items=2)
+    send("postback", w.coord, encode("report.round", r=R6, b=w.b1))
+    send("text", w.coord, "จัดกิจกรรมรณรงค์ 2 ครั้ง")
+    with db() as s:
+        coord = s.exec(select(User).where(User.line_user_id == w.coord)).one()
+        for role in s.exec(select(UserRole).where(UserRole.user_id == coord.id)):
+            s.delete(role)
+        before = [r.data for r in s.exec(select(RoundReport))]
+    send("text", w.coord, "ผลงานที่ไม่ควรถูกบันทึก")
+    assert "ผู้ประสานงาน" in texts_to(line, w.coord)[-1]  # the refusal names the role needed
+    with db() as s:
+        assert [r.data for r in s.exec(select(RoundReport))] == before  # nothing written
+        assert s.get(ConversationState, w.coord).flow is None
