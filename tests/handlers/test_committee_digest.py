@@ -64,27 +64,17 @@ def test_coordinator_opts_out_of_the_bureau_digest(send, line, db, clock):
 
 def test_the_chart_is_drawn_after_the_commit_and_is_there_when_the_reply_names_it(send, line, db, clock, config,
                                                                                  bot, monkeypatch):
-    import threading
-    from datetime import date
     from pathlib import Path
 
     import messages_th.digest as th_digest
-    from models.db import session_scope
-    from models.worker import Holiday
+    from tests.dbprobe import writer_commits_meanwhile
 
     clock.set(NOW)
     boss, _, _ = seed(db)
     real, seen = th_digest.chart_png, {}
 
     def probing_chart(data):
-        def write():
-            with session_scope(bot.engine) as s:
-                s.add(Holiday(day=date(2027, 12, 31), name="written while the chart is drawn"))
-        t = threading.Thread(target=write)
-        t.start()
-        t.join(5)  # a handler still inside the batch's write transaction would keep it waiting
-        seen["writer_done"] = not t.is_alive()
-        t.join()
+        seen["writer_done"] = writer_commits_meanwhile(bot.engine)
         return real(data)
 
     monkeypatch.setattr(th_digest, "chart_png", probing_chart)

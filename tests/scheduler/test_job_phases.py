@@ -1,8 +1,7 @@
 """run_job's phases: LINE's quota API and the chart are handled with no transaction open; twice adds nothing."""
 from __future__ import annotations
 
-import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -11,6 +10,7 @@ from models.db import session_scope
 from models.worker import Holiday
 from scheduler import jobs, sends
 from scheduler.campaigns import plan as campaigns_plan
+from tests.dbprobe import writer_commits_meanwhile
 from tests.scheduler.helpers import at, bkk, bulk_staff, keys, make_bureau_with
 
 EVENT = bkk(2027, 3, 10, 9, 0)  # Wednesday 09:00
@@ -24,14 +24,7 @@ class QuotaProbe:
         self.gateway, self.engine, self.writer_done = gateway, engine, None
 
     def get_quota(self):
-        def write():
-            with session_scope(self.engine) as s:
-                s.add(Holiday(day=date(2027, 12, 31), name="written while the quota call runs"))
-        t = threading.Thread(target=write)
-        t.start()
-        t.join(5)  # a job still holding the write transaction would keep it waiting far longer
-        self.writer_done = not t.is_alive()
-        t.join()
+        self.writer_done = writer_commits_meanwhile(self.engine)
         return self.gateway.get_quota()
 
     def __getattr__(self, name):

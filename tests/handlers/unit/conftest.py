@@ -8,12 +8,12 @@ from types import SimpleNamespace
 import pytest
 
 from bot.conversation.context import Ctx
-from bot.conversation.postback import decode
 from bot.conversation.router import Router
 from bot.dev.sandbox import events as ev
 from handlers import register_all
 from models.core import ConversationState
 from models.db import make_engine, session_scope
+from tests.conftest import postbacks
 
 NOW = datetime(2026, 11, 4, 3, 0, tzinfo=timezone.utc)  # Wednesday 10:00 in Bangkok, FY 2570
 
@@ -68,25 +68,9 @@ class Chat:
         return self.send(ev.sticker_event(self.user.line_user_id))
 
 
-def buttons(messages) -> list[tuple[str, dict]]:
-    """Every postback offered in these messages (Flex buttons and quick replies), decoded, in order."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") in ("postback", "datetimepicker") and node.get("data"):
-                found.append(decode(node["data"]))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(messages)
-    return found
-
-
 def offered(messages, action: str) -> list[dict]:
-    return [p for a, p in buttons(messages) if a == action]
+    """The params of every `action` button (Flex buttons and quick replies) in these messages."""
+    return [p for a, p in postbacks(messages) if a == action]
 
 
 @pytest.fixture()
