@@ -8,11 +8,16 @@ from messages_th.onboarding import ERASE_WORD, EXPORT_WORD  # noqa: F401 - the k
 
 EXPORT_FIELDS = (("line_user_id", "LINE user ID"), ("display_name", "ชื่อใน LINE"), ("full_name", "ชื่อ-นามสกุล"),
                  ("position", "ตำแหน่ง"), ("bureau", "สำนัก"), ("status", "สถานะ"), ("consent_at", "ให้ความยินยอมเมื่อ"))
+# `User.status` values (models.enums.UserStatus) in the words a user reads; an unknown value shows as it is
+USER_STATUS_TH = {"new": "ผู้ใช้ใหม่ (ยังไม่ลงทะเบียน)", "consented": "ให้ความยินยอมแล้ว ยังลงทะเบียนไม่เสร็จ",
+                  "pending_approval": "รอผู้ดูแลระบบอนุมัติ", "registered": "ลงทะเบียนแล้ว",
+                  "refused": "ไม่ยินยอมให้เก็บข้อมูล", "erased": "ลบข้อมูลแล้ว"}
 
 
 def export_messages(profile: dict, roles: list[str], counts: list[tuple[str, int]],
                     deeds: list[str], limit: int = 4500) -> list[dict]:
     """Everything held about the user, as at most 5 texts; a long deed list is cut with a summary line."""
+    profile = {**profile, "status": USER_STATUS_TH.get(profile.get("status"), profile.get("status"))}
     head = ["📄 ข้อมูลของท่านที่ระบบเก็บไว้", *(f"• {label}: {profile.get(key) or '-'}" for key, label in EXPORT_FIELDS),
             "• บทบาท: " + (", ".join(roles) or "-")]
     total = sum(n for _, n in counts)

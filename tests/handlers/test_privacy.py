@@ -45,6 +45,12 @@ def test_export_lists_profile_roles_counts_and_deeds(send, line, member):
         assert needle in everything
 
 
+def test_export_shows_the_status_in_thai(send, line, member):
+    send("text", U, "ข้อมูลของฉัน")
+    first = line.messages_for(U)[0]["text"]
+    assert "สถานะ: ลงทะเบียนแล้ว" in first and "registered" not in first
+
+
 def test_export_of_a_long_record_is_summarised_within_five_messages(send, line, db, member):
     with db() as s:
         u = s.get(User, member)
