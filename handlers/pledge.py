@@ -51,9 +51,22 @@ def view(ctx):
     items = items or svc.items_for(ctx.session, fy, None)
     if not items:
         return [th.no_pledge(owner_label(ctx, bureau_id), fy, can_edit)]
+    # A page from `o` ("ดูข้อถัดไป"); an offset past the end (items removed meanwhile) shows the first page.
+    offset = ctx.arg("o", int, default=0) if ctx.postback else 0
+    offset = offset if 0 <= offset < len(items) else 0
     # Edit buttons on the bureau's own items only (the organization's are the admins').
     return [th.pledge_view(owner_label(ctx, owner_id), fy, [_item_dict(i) for i in items],
-                           can_edit=can_edit and owner_id is not None)]
+                           can_edit=can_edit and owner_id is not None, offset=offset)]
+
+
+def read_item(ctx):
+    """pledge.item i: the whole item (the view's card clips long fields). Leaves any flow where it is."""
+    item, pledge = item_and_pledge(ctx)
+    if pledge is None:
+        return [th.item_gone()]
+    if pledge.bureau_id not in (None, ctx.user.bureau_id):
+        return [th.not_your_item()]
+    return th.item_full(owner_label(ctx, pledge.bureau_id), _item_dict(item))
 
 
 def start_progress(ctx):
@@ -112,6 +125,7 @@ def register(router) -> None:
     router.text(th.VIEW_WORD, view, *th.VIEW_ALIASES, role=Role.STAFF)
     router.postback("pledge.view", view, role=Role.STAFF)
     router.postback("pledge.progress", start_progress, role=Role.STAFF)
+    router.postback("pledge.item", read_item, role=Role.STAFF, keeps_flow=True)
     router.step(FLOW, Step.TEXT, on_progress_text, th.HINT_PROGRESS, prompt=_ask_progress)
     router.step(FLOW, Step.PHOTO, on_progress_photo, th.HINT_PHOTO, prompt=lambda ctx: th.ask_progress_photo())
 

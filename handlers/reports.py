@@ -85,13 +85,17 @@ def _answer(draft: RoundReport, item_id: int) -> dict:
     return dict((draft.data or {}).get("items", {}).get(str(item_id), {}))
 
 
+def _summary(ctx, rnd, items, draft, bureau_id):
+    bureau = svc.get_bureau(ctx.session, bureau_id)
+    rows = [(forms.item_view(it), _answer(draft, it.id)) for it in items]
+    return th.summary(rnd.title, bureau.name, rnd.due_date, svc.is_late(rnd, ctx.now), rows, rnd.code, bureau.id)
+
+
 def _prompt(ctx, step):
     """The step's question (with its buttons), from the draft in the database."""
     rnd, items, draft, i = _load(ctx)
     if step == Step.CONFIRM:
-        bureau = svc.get_bureau(ctx.session, ctx.draft["b"])
-        rows = [(forms.item_view(it), _answer(draft, it.id)) for it in items]
-        return th.summary(rnd.title, bureau.name, rnd.due_date, svc.is_late(rnd, ctx.now), rows, rnd.code, bureau.id)
+        return _summary(ctx, rnd, items, draft, ctx.draft["b"])
     item, ans = items[i], _answer(draft, items[i].id)
     if step == Step.DONE:
         counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
@@ -154,6 +158,21 @@ def on_photos(ctx):
     return [_prompt(ctx, ctx.step)]
 
 
+def answers(ctx):
+    """report.answers r b i: the summary card's "อ่านคำตอบเต็ม": item i's whole answers (the card clips them),
+    then the summary again. Leaves the flow where it is (a reading aid, not a step)."""
+    bureau_id = bureau_param(ctx)
+    rnd = svc.get_round(ctx.session, ctx.arg("r", default=None))
+    draft = svc.get_draft(ctx.session, rnd.id, bureau_id) if rnd else None
+    if draft is None:
+        return [th.nothing_to_submit()]
+    items, i = forms.report_items(ctx.session, rnd, bureau_id), ctx.arg("i", int)
+    if not 0 <= i < len(items):
+        return None  # the items changed since the card: the old-button answer
+    return (th.answers_full(rnd.title, forms.item_view(items[i]), _answer(draft, items[i].id))
+            + [_summary(ctx, rnd, items, draft, bureau_id)])
+
+
 def submit(ctx):
     """Turns the draft into a new submitted version (late after the due date). Next: end."""
     bureau_id = bureau_param(ctx)
@@ -204,6 +223,7 @@ def register(router) -> None:
     router.postback("report.round", choose_round, role=of_param)
     # The summary card's button; it also works after leaving the flow (the draft is in the database).
     router.postback("report.submit", submit, role=of_param, in_step=(FLOW, Step.CONFIRM), entry=True)
+    router.postback("report.answers", answers, role=of_param, keeps_flow=True)
     router.text(th.STATUS_WORD, status, role=Role.STAFF)
     router.postback("report.status", status, role=Role.STAFF)
     hints = {Step.DONE: th.HINT_DONE, Step.RESULT: th.HINT_RESULT, Step.PROBLEMS: th.HINT_PROBLEMS,

@@ -124,6 +124,58 @@ def text(s: str, quick_reply: dict | None = None) -> dict:  # noqa: F811 - param
     return msg
 
 
+def _cut_point(s: str, limit: int) -> int:
+    """How many characters of `s` fit in `limit` UTF-16 units, ending on a line break or space when one is
+    near, never between a surrogate pair, a Thai base letter and its marks, or a leading vowel and its letter."""
+    used, n = 0, 0
+    for ch in s:
+        w = 2 if ord(ch) > 0xFFFF else 1
+        if used + w > limit:
+            break
+        used += w
+        n += 1
+    if n >= len(s):
+        return n
+    while n > 1 and (s[n] in _MARKS or s[n - 1] in _LEADING):
+        n -= 1
+    for sep in ("\n", " "):
+        at = s.rfind(sep, 0, n)
+        if at > n * 3 // 4:  # a break in the last quarter: cut there rather than mid-word
+            return at + 1
+    return n
+
+
+def split_text(s: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """`s` as pieces of at most `limit` UTF-16 units (nothing lost, nothing clipped)."""
+    out = []
+    while utf16_len(s) > limit:
+        n = _cut_point(s, limit)
+        out.append(s[:n].rstrip())
+        s = s[n:].lstrip("\n")
+    return out + ([s] if s.strip() or not out else [])
+
+
+def texts(parts: list[str], quick_reply: dict | None = None, *, max_messages: int = 5,
+          more: str = "… (ยาวเกินกว่าจะส่งในครั้งเดียว ส่วนที่เหลือไม่ได้แสดง)") -> list[dict]:
+    """Paragraphs packed into as few text messages as fit (each ≤ 5,000 UTF-16 units, at most `max_messages`:
+    LINE's 5 per reply); the quick replies go on the last. What would not fit in `max_messages` is dropped
+    with the `more` line, so a reply never breaks."""
+    pieces = [p for part in parts for p in split_text(part, TEXT_LIMIT)]
+    bodies: list[str] = []
+    for piece in pieces:
+        if bodies and utf16_len(bodies[-1]) + 2 + utf16_len(piece) <= TEXT_LIMIT:
+            bodies[-1] += "\n\n" + piece
+        else:
+            bodies.append(piece)
+    if len(bodies) > max_messages:
+        bodies = bodies[:max_messages]
+        bodies[-1] = clip(bodies[-1], TEXT_LIMIT - utf16_len(more) - 1, "") + "\n" + more
+    msgs = [text(b) for b in bodies or ["-"]]
+    if quick_reply:
+        msgs[-1]["quickReply"] = quick_reply
+    return msgs
+
+
 def keyword_replies(*keywords: str) -> dict:
     """Quick replies that just type the given keywords."""
     return quick_reply([(k, msg_action(k, k)) for k in keywords])

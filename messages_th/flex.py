@@ -18,6 +18,21 @@ INK = "#1F2937"
 BRAND = "#0B6E4F"
 
 
+class TooBig(ValueError):
+    """A bubble or carousel over LINE's byte limit (a ValueError, as before, for callers that catch that)."""
+
+
+def fit(build, clips=(400, 240, 160, 100, 60, 30)):
+    """`build(n)` with the largest clip length `n` whose result fits LINE's byte limits. For cards showing
+    user text: short text is shown whole, long text is cut only as much as the card needs."""
+    for n in clips[:-1]:
+        try:
+            return build(n)
+        except TooBig:
+            continue
+    return build(clips[-1])
+
+
 def _one_of(value, allowed: set, what: str):
     if value not in allowed:
         raise ValueError(f"invalid {what}: {value!r}")
@@ -105,7 +120,7 @@ def bubble(header: dict | str | None = None, body: list[dict] | None = None,
     if footer:
         out["footer"] = box(footer, spacing="sm")
     if len(json.dumps(out, ensure_ascii=False).encode()) > BUBBLE_BYTES_MAX:
-        raise ValueError("bubble over 30 KB")
+        raise TooBig("bubble over 30 KB")
     return out
 
 
@@ -114,7 +129,7 @@ def carousel(bubbles: list[dict]) -> dict:
         raise ValueError(f"carousel needs 1..{CAROUSEL_MAX} bubbles, got {len(bubbles)}")
     out = {"type": "carousel", "contents": list(bubbles)}
     if len(json.dumps(out, ensure_ascii=False).encode()) > CAROUSEL_BYTES_MAX:
-        raise ValueError("carousel over 50 KB")
+        raise TooBig("carousel over 50 KB")
     return out
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from messages_th import flex as fx
 from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, clip, keyword_replies, msg_action, pb,
-                                quick_reply, text)
+                                quick_reply, text, texts)
 from messages_th.dates import thai_date
 from messages_th.virtues import VIRTUES, get, name_th
 
@@ -32,26 +32,70 @@ def _cancel_qr() -> dict:
     return keyword_replies(CANCEL_WORD)
 
 
-def _item_rows(item: dict) -> list[dict]:
-    return [fx.kv_row("ปัญหาที่อยากแก้", item["problem"]), fx.kv_row("ความดีที่อยากทำ", item["good_deed"]),
-            fx.kv_row("คุณธรรม", get(item["virtue"]).label if item["virtue"] in {v.key for v in VIRTUES}
-                      else item["virtue"]),
-            fx.kv_row("ตัวชี้วัด", item.get("indicator") or "-"), fx.kv_row("ค่าเป้าหมาย", item.get("target") or "-")]
+FIELD_LABELS = (("problem", "ปัญหาที่อยากแก้"), ("good_deed", "ความดีที่อยากทำ"), ("indicator", "ตัวชี้วัด"),
+                ("target", "ค่าเป้าหมาย"))
+VIEW_PAGE = 10   # items a view shows; an 11th bubble leads on (a carousel holds 12)
+
+
+def _virtue_label(key: str) -> str:
+    return get(key).label if key in {v.key for v in VIRTUES} else key
+
+
+def _item_rows(item: dict, n: int | None = None) -> list[dict]:
+    """The item's fields; `n`: clip each to that many units (a card that must stay small), None: whole."""
+    def cut(value):
+        value = value or "-"
+        return value if n is None else clip(value, n)
+    rows = [fx.kv_row(label, cut(item.get(key))) for key, label in FIELD_LABELS[:2]]
+    rows.append(fx.kv_row("คุณธรรม", _virtue_label(item["virtue"])))
+    return rows + [fx.kv_row(label, cut(item.get(key))) for key, label in FIELD_LABELS[2:]]
+
+
+def _clipped(item: dict, n: int) -> bool:
+    return any(clip(item.get(key) or "-", n) != (item.get(key) or "-") for key, _ in FIELD_LABELS)
 
 
 def pledge_view(owner: str, fy_be: int, items: list[dict], *, can_edit: bool = False,
-                edit_params: dict | None = None) -> dict:
-    """A carousel, one bubble per item (≤ 12), each with "รายงานความคืบหน้า"."""
-    bubbles = []
-    for item in items[:12]:
-        footer = [fx.button("รายงานความคืบหน้า", pb("รายงานความคืบหน้า", "pledge.progress", i=item["id"]))]
-        if can_edit:
-            footer += [fx.button("แก้ไขข้อนี้", pb("แก้ไขข้อนี้", "pledge.fix", i=item["id"]), "secondary"),
-                       fx.button("ลบข้อนี้", pb("ลบข้อนี้", "pledge.remove", i=item["id"]), "secondary")]
-        bubbles.append(fx.bubble(f"ข้อ {item['position']} · {owner}"[:60], _item_rows(item), footer, size="kilo"))
+                edit_params: dict | None = None, offset: int = 0) -> dict:
+    """A carousel, one bubble per item, each with "รายงานความคืบหน้า". Paginated: `VIEW_PAGE` items from
+    `offset`, then a bubble "ดูข้อถัดไป" (pledge.view o=...) when more remain, so a pledge of any length can be
+    read. Fields (1,000 characters each) are clipped only as much as LINE's 50 KB carousel needs; a clipped item
+    gets "อ่านข้อนี้ทั้งหมด" (pledge.item), which sends the whole item as a text (`item_full`)."""
+    page = items[offset:offset + VIEW_PAGE]
+    more = offset + VIEW_PAGE < len(items)
+
+    def build(n: int) -> dict:
+        bubbles = []
+        for item in page:
+            footer = [fx.button("รายงานความคืบหน้า", pb("รายงานความคืบหน้า", "pledge.progress", i=item["id"]))]
+            if _clipped(item, n):
+                footer.append(fx.button("อ่านข้อนี้ทั้งหมด", pb("อ่านข้อนี้ทั้งหมด", "pledge.item", i=item["id"]), "link"))
+            if can_edit:
+                footer += [fx.button("แก้ไขข้อนี้", pb("แก้ไขข้อนี้", "pledge.fix", i=item["id"]), "secondary"),
+                           fx.button("ลบข้อนี้", pb("ลบข้อนี้", "pledge.remove", i=item["id"]), "secondary")]
+            bubbles.append(fx.bubble(clip(f"ข้อ {item['position']} · {owner}", 60), _item_rows(item, n), footer,
+                                     size="kilo"))
+        if more:
+            left = len(items) - offset - VIEW_PAGE
+            bubbles.append(fx.bubble("ข้อถัดไป", [fx.txt(f"ยังมีอีก {left} ข้อ", "sm")],
+                                     [fx.button("ดูข้อถัดไป", pb("ดูข้อถัดไป", "pledge.view", "ดูข้อถัดไป",
+                                                                 o=offset + VIEW_PAGE))], size="kilo"))
+        return fx.carousel(bubbles)
+
     qr = keyword_replies(EDIT_WORD) if can_edit else None
-    return fx.flex(f"พันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ปีงบประมาณ {fy_be} ({owner})",
-                   fx.carousel(bubbles), qr)
+    span = f" ข้อ {offset + 1}–{offset + len(page)} จาก {len(items)}" if offset or more else ""
+    return fx.flex(f"พันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ปีงบประมาณ {fy_be} ({owner}){span}",
+                   fx.fit(build, (300, 200, 140, 100, 60)), qr)
+
+
+def item_full(owner: str, item: dict) -> list[dict]:
+    """A pledge item whole (3 fields of up to 1,000 characters, the target 200): usually one text, two when
+    emoji make it longer than LINE's 5,000 UTF-16 units."""
+    lines = [f"พันธะข้อ {item['position']} · {clip(owner, 200)}"]
+    lines += [f"\n{label}:\n{item.get(key) or '-'}" for key, label in FIELD_LABELS[:2]]
+    lines.append(f"\nคุณธรรม: {_virtue_label(item['virtue'])}")
+    lines += [f"\n{label}:\n{item.get(key) or '-'}" for key, label in FIELD_LABELS[2:]]
+    return texts(["\n".join(lines)], keyword_replies(VIEW_WORD))
 
 
 def no_pledge(owner: str, fy_be: int, can_edit: bool) -> dict:

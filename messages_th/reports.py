@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from messages_th import flex as fx
 from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, clip, keyword_replies, msg_action, pb,
-                                quick_reply, text)
+                                quick_reply, text, texts)
 from messages_th.dates import days_left_text, thai_date, thai_datetime
 from messages_th.rounds import short_label, status_th
 from messages_th.virtues import name_th
@@ -106,24 +106,58 @@ def photo_problem(code: str, limit_mb: int = 5) -> dict:
                 ask_photos(0)["quickReply"])
 
 
-SUMMARY_CLIP = 200
+SUMMARY_CLIP = 200       # the most of an answer a summary card shows (less when the card would be too big)
+ITEM_BUBBLES = 11        # a carousel holds 12 bubbles: the cover, then up to 11 for the items
+
+
+def _item_block(item: dict, ans: dict, n: int, index: int, code: str, bureau_id: int) -> list[dict]:
+    fields = [("ทำแล้ว", ans.get("done") or "-"), ("ผล", ans.get("result") or "-"),
+              ("ปัญหา", ans.get("problems") or "-")]
+    cut = min(n, SUMMARY_CLIP)
+    block = [fx.txt(clip(f"ข้อ {item['position']}: {item['good_deed']}", cut), "sm", "bold", max_lines=3)]
+    block += [fx.kv_row(label, clip(value, cut)) for label, value in fields]
+    block.append(fx.kv_row("รูป", f"{len(ans.get('photos', []))} รูป"))
+    if any(clip(value, cut) != value for _, value in fields) or clip(item["good_deed"], cut) != item["good_deed"]:
+        label = f"อ่านคำตอบเต็ม ข้อ {item['position']}"
+        block.append(fx.button(label, pb(label, "report.answers", label, r=code, b=bureau_id, i=index), "link"))
+    return block
 
 
 def summary(title: str, bureau: str, due: date, late: bool, rows: list[tuple[dict, dict]], code: str,
             bureau_id: int) -> dict:
-    body = [fx.txt(bureau, "sm", "bold"), fx.kv_row("กำหนดส่ง", thai_date(due))]
+    """The report before submitting, as a carousel: a cover (bureau, due date, late note, the submit button),
+    then the items (one a bubble; with more than 11 items, several a bubble), so every item is on it however many
+    there are. Answers (2,000 characters each) are clipped only as much as LINE's 50 KB carousel needs; a clipped
+    item gets "อ่านคำตอบเต็ม" (report.answers), which sends its whole answers as texts (`answers_full`)."""
+    cover = [fx.txt(bureau, "sm", "bold"), fx.kv_row("กำหนดส่ง", thai_date(due)),
+             fx.kv_row("จำนวนข้อ", f"{len(rows)} ข้อ")]
     if late:
-        body.append(fx.txt("⏰ เลยกำหนดส่งแล้ว รายงานนี้จะถูกบันทึกว่าส่งช้า", "sm", color="#C62828"))
-    for item, ans in rows[:10]:
-        body += [fx.separator(), fx.txt(f"ข้อ {item['position']}: {item['good_deed']}", "sm", "bold", max_lines=3),
-                 # Clipped: a summary of ten long answers must stay under LINE's bubble size.
-                 fx.kv_row("ทำแล้ว", clip(ans.get("done") or "-", SUMMARY_CLIP)),
-                 fx.kv_row("ผล", clip(ans.get("result") or "-", SUMMARY_CLIP)),
-                 fx.kv_row("ปัญหา", clip(ans.get("problems") or "-", SUMMARY_CLIP)),
-                 fx.kv_row("รูป", f"{len(ans.get('photos', []))} รูป")]
+        cover.append(fx.txt("⏰ เลยกำหนดส่งแล้ว รายงานนี้จะถูกบันทึกว่าส่งช้า", "sm", color="#C62828"))
+    cover.append(fx.txt("เลื่อนไปทางขวาเพื่อตรวจคำตอบแต่ละข้อ แล้วกด \"ยืนยันส่งรายงาน\"", "xs", color=fx.MUTED))
     footer = [fx.button("ยืนยันส่งรายงาน", pb("ยืนยันส่งรายงาน", "report.submit", r=code, b=bureau_id)),
               fx.button("ยกเลิก (เก็บร่างไว้)", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
-    return fx.flex(f"สรุป{title} ก่อนส่ง", fx.bubble(title[:80], body, footer))
+    per = max(1, -(-len(rows) // ITEM_BUBBLES))  # items per bubble
+    head = clip(title, 60)
+
+    def build(n: int) -> dict:
+        bubbles = [fx.bubble(clip(f"สรุป{title}", 80), cover, footer, size="kilo")]
+        for start in range(0, len(rows), per):
+            body: list[dict] = []
+            for index, (item, ans) in enumerate(rows[start:start + per], start):
+                body += ([fx.separator()] if body else []) + _item_block(item, ans, n, index, code, bureau_id)
+            bubbles.append(fx.bubble(head, body, size="kilo"))
+        return fx.carousel(bubbles)
+
+    return fx.flex(f"สรุป{title} ก่อนส่ง", fx.fit(build, (SUMMARY_CLIP, 140, 100, 70, 45, 25)))
+
+
+def answers_full(title: str, item: dict, ans: dict) -> list[dict]:
+    """One item's whole answers (up to 3 × 2,000 characters), split into at most 4 texts of LINE's 5,000 units
+    (the handler sends the summary card again after them: 5 messages, LINE's most per reply)."""
+    parts = [f"{clip(title, 200)}\nข้อ {item['position']}: {item['good_deed']}",
+             f"ทำแล้ว:\n{ans.get('done') or '-'}", f"ผล:\n{ans.get('result') or '-'}",
+             f"ปัญหาอุปสรรค:\n{ans.get('problems') or '-'}", f"รูปหลักฐาน: {len(ans.get('photos', []))} รูป"]
+    return texts(parts, max_messages=4)
 
 
 def submitted(title: str, version: int, late: bool, at: datetime) -> dict:
