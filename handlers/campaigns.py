@@ -10,8 +10,8 @@ stateDiagram-v2
     place --> target: text (place or link)
     target --> confirm: KW_ALL
     target --> bureaus: KW_SOME
-    bureaus --> bureaus: unknown code
-    bureaus --> confirm: bureau codes
+    bureaus --> bureaus: campaign.bureau id= (toggle a bureau's button), unknown code, "เสร็จ" with none picked
+    bureaus --> confirm: KW_DONE (the picked bureaus), KW_ALL, or typed bureau codes
     confirm --> [*]: campaign.confirm (the worker's campaign job enqueues the invite)
     note right of title: the cancel word leaves from any step
 ```
@@ -110,13 +110,31 @@ def on_target(ctx):
 
 
 def _ask_bureaus(ctx) -> dict:
-    return th.ask_bureaus(svc.active_bureau_codes(ctx.session))
+    return th.ask_bureaus(svc.active_bureaus(ctx.session), ctx.draft.get("picked"))
+
+
+def toggle_bureau(ctx):
+    """A bureau's button: picked ↔ not picked, the card shown again with the new marks; next: more taps,
+    "เสร็จ" or "ทุกสำนัก". A bureau no longer active is a stale button."""
+    bid = ctx.arg("id", int)
+    if bid not in {b for b, _ in svc.active_bureaus(ctx.session)}:
+        return None
+    picked = set(ctx.draft.get("picked") or ())
+    picked ^= {bid}
+    ctx.update_draft(picked=sorted(picked))
+    return [_ask_bureaus(ctx)]
 
 
 def on_bureaus(ctx):
-    """Next step: confirm once every code is known."""
+    """"เสร็จ" confirms the picked bureaus, "ทุกสำนัก" every bureau; typed codes ("F1, F2") still work for
+    those used to them. Next step: confirm."""
     if not ctx.text:
         return None
+    if ctx.text == th.KW_ALL:
+        return _confirm(ctx, None)
+    if ctx.text == th.KW_DONE:
+        picked = ctx.draft.get("picked") or []
+        return _confirm(ctx, picked) if picked else [th.none_picked(), _ask_bureaus(ctx)]
     codes = [c.strip().upper() for c in ctx.text.replace(" ", ",").split(",") if c.strip()]
     found = svc.bureau_ids_by_code(ctx.session, codes)
     unknown = [c for c in codes if c not in {k.upper() for k in found}]
@@ -201,6 +219,7 @@ def register(router) -> None:
     for step, fn in steps.items():
         router.step(FLOW, step, fn, prompt=PROMPTS[step])
     router.postback("campaign.when", on_when, in_step=(FLOW, Step.WHEN))
+    router.postback("campaign.bureau", toggle_bureau, role=Role.COMMITTEE, in_step=(FLOW, Step.BUREAUS))
     router.postback("campaign.confirm", confirm, role=Role.COMMITTEE, in_step=(FLOW, Step.CONFIRM))
     router.postback("campaign.answer", answer, role=Role.STAFF)
     router.postback("campaign.checkin", check_in, role=Role.STAFF)

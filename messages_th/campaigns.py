@@ -4,15 +4,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.conversation.postback import encode
-from messages_th.common import keyword_replies, pb, quick_reply, text
+from messages_th.common import clip, keyword_replies, msg_action, pb, quick_reply, text
 from messages_th.dates import thai_date, thai_datetime, thai_weekday, to_bkk
 from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
+from messages_th.limits import BUTTON_LABEL_MAX, CAROUSEL_MAX_BUBBLES as CAROUSEL_MAX
 
 KW_CREATE = "สร้างกิจกรรม"
 KW_LIST = "กิจกรรม"
 KW_RESULTS = "ผลตอบรับกิจกรรม"
 KW_ALL = "ทุกสำนัก"
 KW_SOME = "บางสำนัก"
+KW_DONE = "เสร็จ"
+PICK_PER_BUBBLE = 10  # toggle buttons per card: 12 cards hold 120 bureaus, each card far under 30 KB
 ANSWER_TH = {"join": "เข้าร่วม", "decline": "ไม่สะดวก"}
 
 
@@ -80,12 +83,32 @@ def ask_target() -> dict:
     return text("ขั้นที่ 5/5: เชิญใครบ้าง?", keyword_replies(KW_ALL, KW_SOME))
 
 
-def ask_bureaus(codes: list[str]) -> dict:
-    return text("พิมพ์รหัสสำนักที่จะเชิญ คั่นด้วยจุลภาค เช่น " + ", ".join(codes[:3] or ["B1", "B2"]))
+def ask_bureaus(bureaus: list[tuple[int, str]], picked: list[int] | None = None) -> dict:
+    """The bureaus as toggle buttons with their Thai names (✅ picked), 10 to a card in a carousel: a quick
+    reply holds only 13 items and shows no state, while a card can list 30 bureaus and show which are picked.
+    Quick replies: "เสร็จ" (invite the picked ones) and "ทุกสำนัก"."""
+    chosen = set(picked or ())
+    pages = [bureaus[i:i + PICK_PER_BUBBLE] for i in range(0, len(bureaus), PICK_PER_BUBBLE)][:CAROUSEL_MAX] or [[]]
+    cards = []
+    for n, page in enumerate(pages, 1):
+        buttons = [button(clip(("✅ " if bid in chosen else "⬜ ") + name, BUTTON_LABEL_MAX),
+                          pb(name, "campaign.bureau", id=bid), "primary" if bid in chosen else "secondary")
+                   for bid, name in page]
+        title = "เลือกสำนักที่จะเชิญ" + (f" ({n}/{len(pages)})" if len(pages) > 1 else "")
+        body = [txt("แตะชื่อสำนักเพื่อเลือก/ยกเลิก แล้วแตะ \"เสร็จ\"", "sm", color=MUTED)]
+        cards.append(bubble(title, body, buttons or None))
+    alt = f"เลือกสำนักที่จะเชิญ (เลือกแล้ว {len(chosen)} สำนัก) แล้วแตะ \"{KW_DONE}\""
+    done = f"{KW_DONE} ({len(chosen)})" if chosen else KW_DONE
+    return flex(alt, cards[0] if len(cards) == 1 else carousel(cards),
+                quick_reply([(done, msg_action(done, KW_DONE)), (KW_ALL, msg_action(KW_ALL, KW_ALL))]))
+
+
+def none_picked() -> dict:
+    return text(f"ยังไม่ได้เลือกสำนักครับ แตะชื่อสำนักอย่างน้อย 1 สำนัก หรือแตะ \"{KW_ALL}\"")
 
 
 def bad_bureaus(unknown: list[str]) -> dict:
-    return text("ไม่พบรหัสสำนัก: " + ", ".join(unknown) + "\nลองพิมพ์ใหม่อีกครั้งครับ")
+    return text("ไม่พบรหัสสำนัก: " + ", ".join(unknown) + "\nแตะชื่อสำนักจากรายการด้านบน หรือพิมพ์ใหม่อีกครั้งครับ")
 
 
 def _details(camp_like: dict) -> list[dict]:

@@ -123,6 +123,12 @@ def created_by(session: Session, user_id: int, limit: int = 10) -> list[Campaign
                              .order_by(Campaign.starts_at.desc()).limit(limit)))
 
 
+def active_bureaus(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every active bureau, by name: the buttons a creator picks the audience with."""
+    return list(session.exec(select(Bureau.id, Bureau.name).where(Bureau.active == True)  # noqa: E712
+                             .order_by(Bureau.name)).all())
+
+
 def active_bureau_codes(session: Session) -> list[str]:
     return list(session.exec(select(Bureau.code).where(Bureau.active == True)))  # noqa: E712
 

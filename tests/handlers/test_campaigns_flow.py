@@ -162,3 +162,48 @@ def test_a_member_who_declined_cannot_check_in_until_they_join(send, line, db, c
     assert "เช็กอินเรียบร้อย" in texts_to(line, staff[0])[-1]
     with db() as s:
         assert len(s.exec(select(Deed)).all()) == 1
+
+
+def test_bureaus_are_picked_by_their_thai_names_even_thirty_of_them(send, line, db, clock):
+    """Issue 14: no English codes to type; 30 bureaus fit LINE's limits as toggle buttons, then "เสร็จ"."""
+    import json
+
+    from tests.conftest import postbacks
+    clock.set(NOW)
+    boss, staff, other = seed(db)
+    with db() as s:
+        for i in range(28):
+            make_bureau(s, f"สำนักทดลองที่ {i + 1:02d} ฝ่ายนโยบายและแผนงานยุทธศาสตร์", code=f"X{i}")
+    send("text", boss, "สร้างกิจกรรม")
+    for t in ("ปลูกต้นไม้", "-", "2026-12-01 09:00", "ห้องประชุม 1", "บางสำนัก"):
+        send("text", boss, t)
+    card = line.messages_for(boss)[-1]
+    assert card["type"] == "flex" and card["contents"]["type"] == "carousel"
+    bubbles = card["contents"]["contents"]
+    assert len(bubbles) <= 12 and len(json.dumps(card, ensure_ascii=False).encode()) <= 50_000
+    labels = [b["action"]["label"] for bub in bubbles for b in bub["footer"]["contents"]]
+    assert len(labels) == 30 and all(len(x) <= 40 for x in labels) and not any("X1" in x for x in labels)
+    assert [q["action"]["text"] for q in card["quickReply"]["items"]] == ["เสร็จ", "ทุกสำนัก"]
+    with db() as s:
+        from models.core import Bureau
+        f1 = s.exec(select(Bureau).where(Bureau.code == "F1")).one()
+    taps = {p.get("id"): (a, p) for a, p in postbacks(card)}
+    assert taps[str(f1.id)][0] == "campaign.bureau"
+    send("text", boss, "เสร็จ")  # nothing picked yet: asked again
+    assert "ยังไม่ได้เลือกสำนัก" in texts_to(line, boss)[-2]
+    tap = encode("campaign.bureau", id=f1.id)
+    send("postback", boss, tap)
+    again = line.messages_for(boss)[-1]
+    assert any(b["action"]["label"].startswith("✅") for bub in again["contents"]["contents"]
+               for b in bub["footer"]["contents"])
+    send("postback", boss, tap)  # untick
+    send("postback", boss, tap)  # tick again
+    send("text", boss, "เสร็จ")
+    assert texts_to(line, boss)[-1] == "ตรวจสอบกิจกรรมก่อนส่งคำเชิญ"
+    send("postback", boss, encode("campaign.confirm"))
+    with db() as s:
+        camp = s.exec(select(Campaign)).one()
+        assert camp.bureau_ids == [f1.id]
+        jobs.run(s, NOW)
+    [row] = outbox_rows(db, "campaign:")
+    assert set(row.recipients) == set(staff + [boss]) and other not in row.recipients
