@@ -74,7 +74,9 @@ def reprompt(note: dict, prompt: dict | None) -> list[dict]:
         return [note]
     items = (prompt.get("quickReply") or {}).get("items", [])
     own = (note.get("quickReply") or {}).get("items", [])
-    merged = {**note, "quickReply": {"items": (items + own)[:QR_MAX_ITEMS]}} if items else note
+    labels = {i["action"].get("label") for i in items}
+    extra = [i for i in own if i["action"].get("label") not in labels]  # the prompt's own cancel is enough
+    merged = {**note, "quickReply": {"items": (items + extra)[:QR_MAX_ITEMS]}} if items else note
     if prompt.get("type") == "flex":
         bare = {k: v for k, v in prompt.items() if k != "quickReply"}
         return [bare, merged]
