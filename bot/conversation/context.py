@@ -30,7 +30,7 @@ class Ctx:
         self._fetch_content = fetch_content
         self.effects: list[tuple[str, dict]] = []  # run after commit, see bot/pipeline/effects.py
         self.router = None  # set by Router.dispatch: the step prompts, for parked flows resumed
-        self.parked_now = False
+        self.offer_parked = False  # set by a park or a menu action: the reply offers the parked flow
         self.postback_error: str | None = None
         self.postback: tuple[str, dict] | None = None
         if event.get("type") == "postback":
@@ -122,7 +122,7 @@ class Ctx:
         entry = {"id": secrets.token_hex(3), "flow": self.flow, "step": self.step, "draft": self.draft,
                  "at": self.now.isoformat()}
         self._park_list([entry] + self.parked[:PARKED_MAX - 1])
-        self.parked_now = True
+        self.offer_parked = True
         self.end()
 
     def resume(self, parked_id: str) -> dict | None:

@@ -2,7 +2,8 @@
 
 The menu action runs as it does outside a flow; the unfinished flow (its step and draft) is kept, and the
 reply offers "ทำรายการค้างต่อ" (back to the same step, its question asked again) or "ทิ้งรายการค้าง". The offer
-comes with the menu action's reply, or, when that action started another flow, when that flow ends. Nothing
+comes with the menu action's reply and with every later menu action's while the flow stays parked, or, when
+the action started another flow, when that flow ends. Nothing
 the user typed is lost; parked flows are kept for KEEP_HOURS, at most PARKED_MAX of them (context.py).
 """
 from __future__ import annotations
@@ -16,10 +17,10 @@ KEEP_HOURS = 24
 
 
 def offer(ctx, out: list[dict], *, ended: bool) -> list[dict]:
-    """`out` plus the offer of the newest parked flow, when there is one and no flow is active now, and
-    this turn parked something or ended a flow."""
+    """`out` plus the offer of the newest parked flow, when there is one and no flow is active now, and this
+    turn was a menu action (it may have parked the flow; a later menu tap offers it again) or ended a flow."""
     parked = ctx.parked
-    if not parked or ctx.flow or not (ended or ctx.parked_now):
+    if not parked or ctx.flow or not (ended or ctx.offer_parked):
         return out
     newest = parked[0]
     return tc.with_offer(out, newest["flow"], newest["id"])

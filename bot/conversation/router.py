@@ -223,6 +223,7 @@ class Router:
             return denied  # a refused tap leaves the flow where it was
         if not route.keeps_flow:
             ctx.park()
+            ctx.offer_parked = True  # parked now or earlier: a menu reply offers it back
         out = self._call(ctx, route.fn)
         if out is None:
             return self._not_understood(ctx) if fallback else self._stale(ctx)

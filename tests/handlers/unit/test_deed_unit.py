@@ -90,3 +90,14 @@ def test_edit_loads_own_deed_and_refuses_anothers(session, chat_for):
     assert (chat.state.flow, chat.state.step, chat.state.draft["deed_id"]) == ("deed", "confirm", deed.id)
     chat.postback("deed.edit", id="abc")  # a forged id (a menu-like button): the open edit is kept
     assert chat.state.parked[0]["draft"]["deed_id"] == deed.id
+
+
+def test_a_later_menu_tap_still_offers_the_parked_deed(session, chat_for):
+    chat = chat_for(make_user(session, make_bureau(session)))
+    chat.text("บันทึกความดี")
+    chat.postback("deed.virtue", k="honesty")
+    chat.text("สมุดความดีของฉัน")  # parks the deed
+    [parked] = chat.state.parked
+    assert offered(chat.text("เมนู"), "flow.resume") == [{"p": parked["id"]}]
+    assert offered(chat.text("พันธะของสำนัก"), "flow.resume") == [{"p": parked["id"]}]
+    assert offered(chat.text("สวัสดีครับ"), "flow.resume") == []  # not a menu action: no offer
