@@ -28,10 +28,14 @@ REAL_LINE_DATA_API = "https://api-data.line.me"  # LINE serves content and rich-
 
 class GatewayError(Exception):
     def __init__(self, kind: str, status: int | None, message: str, *, request_id: str | None = None,
-                 accepted_request_id: str | None = None, retry_after: float | None = None):
+                 accepted_request_id: str | None = None, retry_after: float | None = None,
+                 unanswered: bool = False):
         super().__init__(f"{kind} ({status}): {message}")
         self.kind, self.status, self.message = kind, status, message
         self.request_id, self.accepted_request_id, self.retry_after = request_id, accepted_request_id, retry_after
+        # The request may have reached LINE and been carried out, but no answer came back (read timeout,
+        # connection dropped): a reply must not simply be repeated as a push (bot/pipeline/replies.py).
+        self.unanswered = unanswered
 
 
 @dataclass
@@ -75,7 +79,13 @@ def _map_error(exc: Exception, what: str) -> GatewayError:
                             retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
     # urllib3 timeouts and connection errors: the request may or may not have arrived; retry with the same key.
     log.warning("LINE %s failed: %s", what, type(exc).__name__)
-    return GatewayError("retry", None, f"{type(exc).__name__}: {exc}"[:500])
+    return GatewayError("retry", None, f"{type(exc).__name__}: {exc}"[:500], unanswered=not _not_connected(exc))
+
+
+def _not_connected(exc: Exception) -> bool:
+    """True when the request surely never reached LINE (no connection was made)."""
+    reason = getattr(exc, "reason", None) if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
 
 
 class LineGateway:

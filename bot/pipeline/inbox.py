@@ -192,11 +192,13 @@ class Inbox:
             pending = [i for i in s.scalars(select(InboxEvent.id).where(
                 InboxEvent.status == InboxStatus.PENDING, InboxEvent.received_at < cutoff).order_by(InboxEvent.id))
                 if i not in skip]
-            handled = [r for r in s.execute(select(InboxEvent.id, InboxEvent.payload, InboxEvent.reply).where(
+            handled = [r for r in s.execute(select(InboxEvent.id, InboxEvent.payload, InboxEvent.reply,
+                                                   InboxEvent.handled_at).where(
                 InboxEvent.status == InboxStatus.HANDLED, InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()
                 if r.id not in skip]
         if handled:
-            self.replies.deliver([(r.id, json.loads(r.payload), r.reply or []) for r in handled], force_push=True)
+            # Their replies may have gone out just before the crash: asked again with the same token, not pushed.
+            self.replies.redeliver([(r.id, json.loads(r.payload), r.reply or [], r.handled_at) for r in handled])
         for i in range(0, len(pending), MAX_BATCH):
             self.handle(pending[i:i + MAX_BATCH])  # in id order: one user's events stay in order
         if pending or handled:
