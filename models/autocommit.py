@@ -15,6 +15,10 @@ trips to PostgreSQL (webhook CPU per request 0.8 ms on PostgreSQL, 0.46 ms on SQ
   which the ORM's comparisons rely on). On SQLite the process's writer lock (models/db.py) is taken around
   the statement, as for every other writer. Errors come out as SQLAlchemy's DBAPIError, like everywhere else.
 
+A caller may ask for a short lock wait (the webhook: LINE redelivers after a 503, so waiting long for a
+database another process holds only stalls /callback): SQLite's busy timeout, PostgreSQL's lock_timeout, set
+once per connection of its own free list, so every other statement keeps the engine's long wait.
+
 Connections are the engine's own (its connect-time setup, e.g. SQLite's pragmas, has run), detached from its
 pool into a small free list of their own (not one per thread: a server with a thread per request, like the
 demo's, would leave one open connection per request behind); they are closed when the engine is disposed.
@@ -28,7 +32,7 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from models.db import sqlite_writer
+from models.db import SQLITE_WRITER_WAIT_S, sqlite_writer
 from models.sql import insert_ignore_sql
 
 MAX_ROWS = 500  # rows (or ids) per statement: far below SQLite's 32,766 parameters
@@ -38,9 +42,10 @@ MAX_IDLE = 8     # connections kept between statements; more at once are opened,
 class Autocommit:
     """Autocommit DBAPI connections of one engine, for idempotent single statements."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, lock_wait_s: float | None = None):
         # A weak reference: these are cached per engine (weakly), and must not keep it alive.
         self._engine = weakref.ref(engine)
+        self.lock_wait_s = lock_wait_s  # None: the engine's own (SQLite 30 s busy timeout)
         self.dialect = engine.dialect
         self.mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
         self.quote = self.dialect.identifier_preparer.quote
@@ -56,7 +61,8 @@ class Autocommit:
 
     def execute(self, sql: str, params: tuple) -> list[tuple]:
         """Run one idempotent statement; its result rows (none for a statement without any)."""
-        with sqlite_writer(self._bound()):  # SQLite: this process's writers queue here, as everywhere
+        wait = SQLITE_WRITER_WAIT_S if self.lock_wait_s is None else self.lock_wait_s
+        with sqlite_writer(self._bound(), wait):  # SQLite: this process's writers queue here, as everywhere
             return self._execute(sql, params, retry=True)
 
     def _execute(self, sql: str, params: tuple, retry: bool) -> list[tuple]:
@@ -91,6 +97,13 @@ class Autocommit:
         if not self._sqlite:
             conn.rollback()  # the pool's pre-ping may have left a transaction open
             conn.autocommit = True
+        if self.lock_wait_s is not None:
+            ms = int(self.lock_wait_s * 1000)
+            cur = conn.cursor()
+            try:
+                cur.execute(f"PRAGMA busy_timeout={ms}" if self._sqlite else f"SET lock_timeout = {ms}")
+            finally:
+                cur.close()
         return conn
 
     def _checkin(self, conn) -> None:
@@ -124,36 +137,41 @@ def _quiet_close(thing) -> None:
         pass
 
 
-_BY_ENGINE: "weakref.WeakKeyDictionary[Engine, Autocommit]" = weakref.WeakKeyDictionary()
+_BY_ENGINE: "weakref.WeakKeyDictionary[Engine, dict[float | None, Autocommit]]" = weakref.WeakKeyDictionary()
 _BY_ENGINE_GUARD = threading.Lock()
 
 
-def autocommit(engine: Engine) -> Autocommit:
-    """The engine's autocommit connections (made once; closed when the engine is disposed)."""
-    found = _BY_ENGINE.get(engine)
+def autocommit(engine: Engine, lock_wait_s: float | None = None) -> Autocommit:
+    """The engine's autocommit connections with this lock wait (made once; closed when the engine is
+    disposed)."""
+    found = (_BY_ENGINE.get(engine) or {}).get(lock_wait_s)
     if found is None:
         with _BY_ENGINE_GUARD:
-            found = _BY_ENGINE.get(engine)
-            if found is None:
-                found = _BY_ENGINE[engine] = Autocommit(engine)
+            kinds = _BY_ENGINE.get(engine)
+            if kinds is None:
+                kinds = _BY_ENGINE[engine] = {}
                 event.listen(engine, "engine_disposed", _close)
+            found = kinds.get(lock_wait_s)
+            if found is None:
+                found = kinds[lock_wait_s] = Autocommit(engine, lock_wait_s)
     return found
 
 
 def _close(engine: Engine) -> None:
     with _BY_ENGINE_GUARD:
-        found = _BY_ENGINE.pop(engine, None)
-    if found is not None:
+        kinds = _BY_ENGINE.pop(engine, None) or {}
+    for found in kinds.values():
         found.close()
 
 
 def insert_ignore_returning(engine: Engine, table: Table, rows: list[dict], key: str,
-                            returning: tuple[str, ...]) -> list[tuple]:
+                            returning: tuple[str, ...], lock_wait_s: float | None = None) -> list[tuple]:
     """Insert `rows` (all with the same keys); returns the `returning` columns of the rows really added (not
-    of those whose `key` was already there), in no particular order."""
+    of those whose `key` was already there), in no particular order. lock_wait_s: the longest wait for a
+    lock (then DBAPIError); None: the engine's own."""
     if not rows:
         return []
-    ac, cols = autocommit(engine), tuple(rows[0])
+    ac, cols = autocommit(engine, lock_wait_s), tuple(rows[0])
     dialect = ac.dialect
     procs = ac.cached(("procs", table.name, cols),
                       lambda: tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols))

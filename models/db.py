@@ -57,11 +57,11 @@ def _writer_lock(engine: Engine) -> threading.RLock:
 
 
 @contextmanager
-def sqlite_writer(engine: Engine) -> Iterator[None]:
-    """Hold this process's SQLite writer lock around a write (nothing on other databases). Past
-    SQLITE_WRITER_WAIT_S it goes on without the lock and SQLite's busy timeout has the last word."""
+def sqlite_writer(engine: Engine, wait_s: float = SQLITE_WRITER_WAIT_S) -> Iterator[None]:
+    """Hold this process's SQLite writer lock around a write (nothing on other databases). Past `wait_s`
+    it goes on without the lock and SQLite's busy timeout has the last word."""
     lock = _writer_lock(engine) if engine.dialect.name == "sqlite" else None
-    locked = lock.acquire(timeout=SQLITE_WRITER_WAIT_S) if lock is not None else False
+    locked = lock.acquire(timeout=wait_s) if lock is not None else False
     try:
         yield
     finally:

@@ -28,6 +28,9 @@ from models.sql import insert_ignore
 
 log = logging.getLogger("bot.inbox")
 RECOVER_AFTER = timedelta(seconds=30)  # older than this and still not done: its thread is gone
+# The webhook's insert waits at most this long for a database another process holds, then /callback says
+# 503 and LINE redelivers: LINE wants its answer within 2 s, so a longer wait only stalls the request.
+STORE_LOCK_WAIT_S = 1.5
 MAX_BATCH = 32  # measured against 16: about 10% more answers per second under load (BENCHMARKS.md "Webhook")
 _INBOX = InboxEvent.__table__
 # Built once: building a statement costs about as much as running it (SQLAlchemy caches the compiled form,
@@ -71,7 +74,8 @@ def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str 
                          status=InboxStatus.IGNORED if standby else InboxStatus.PENDING, attempts=0, received_at=now))
     # One statement, in autocommit: rows already there (redeliveries) return nothing.
     added = dict((wid, i) for i, wid in
-                 insert_ignore_returning(engine, _INBOX, rows, "webhook_event_id", ("id", "webhook_event_id")))
+                 insert_ignore_returning(engine, _INBOX, rows, "webhook_event_id", ("id", "webhook_event_id"),
+                                         lock_wait_s=STORE_LOCK_WAIT_S))
     # In the callback's order (RETURNING promises none): one user's events must reach the dispatcher in order.
     return [(added.pop(r["webhook_event_id"]), r["line_user_id"], photo_id(ev)) for r, ev in zip(rows, events)
             if r["status"] == InboxStatus.PENDING and r["webhook_event_id"] in added]
