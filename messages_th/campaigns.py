@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from bot.conversation.postback import encode
 from messages_th.common import clip, keyword_replies, msg_action, pb, quick_reply, text
 from messages_th.dates import thai_date, thai_datetime, thai_weekday, to_bkk
-from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
+from messages_th.flex import MUTED, bubble, button, carousel, fit, flex, kv_row, txt
 from messages_th.limits import BUTTON_LABEL_MAX, CAROUSEL_MAX_BUBBLES as CAROUSEL_MAX
 
 KW_CREATE = "สร้างกิจกรรม"
@@ -17,6 +17,7 @@ KW_SOME = "บางสำนัก"
 KW_DONE = "เสร็จ"
 PICK_PER_BUBBLE = 10  # toggle buttons per card: 12 cards hold 120 bureaus, each card far under 30 KB
 ANSWER_TH = {"join": "เข้าร่วม", "decline": "ไม่สะดวก"}
+CLIP_LIST = 1000  # the most of a description the open-campaigns list shows
 
 
 def deed_text(camp) -> str:
@@ -111,11 +112,13 @@ def bad_bureaus(unknown: list[str]) -> dict:
     return text("ไม่พบรหัสสำนัก: " + ", ".join(unknown) + "\nแตะชื่อสำนักจากรายการด้านบน หรือพิมพ์ใหม่อีกครั้งครับ")
 
 
-def _details(camp_like: dict) -> list[dict]:
+def _details(camp_like: dict, n: int | None = None) -> list[dict]:
+    """`n`: clip the description to that many units (a list of many cards), None: whole."""
     rows = [txt(camp_like["title"], "lg", "bold"), kv_row("วันเวลา", thai_datetime(camp_like["starts_at"])),
             kv_row("สถานที่", camp_like.get("place") or "-")]
     if camp_like.get("description"):
-        rows.append(txt(camp_like["description"], "sm", color=MUTED))
+        desc = camp_like["description"]
+        rows.append(txt(desc if n is None else clip(desc, n), "sm", color=MUTED))
     return rows
 
 
@@ -135,11 +138,15 @@ def _as_dict(camp) -> dict:
     return {"title": camp.title, "starts_at": camp.starts_at, "place": camp.place, "description": camp.description}
 
 
-def invite_card(camp) -> dict:
+def _invite_bubble(camp, n: int | None = None) -> dict:
     footer = [button("เข้าร่วม", pb("เข้าร่วม", "campaign.answer", id=camp.id, ans="join")),
               button("ไม่สะดวก", pb("ไม่สะดวก", "campaign.answer", id=camp.id, ans="decline"), "secondary")]
-    return flex(f"ขอเชิญร่วมกิจกรรม: {camp.title} {thai_datetime(camp.starts_at)}",
-                bubble("ขอเชิญร่วมกิจกรรม", _details(_as_dict(camp)), footer))
+    return bubble("ขอเชิญร่วมกิจกรรม", _details(_as_dict(camp), n), footer)
+
+
+def invite_card(camp) -> dict:
+    """The whole campaign (title 200, place 300, description 2,000 characters fit one bubble)."""
+    return flex(f"ขอเชิญร่วมกิจกรรม: {camp.title} {thai_datetime(camp.starts_at)}", _invite_bubble(camp))
 
 
 def reminder_card(camp, now: datetime) -> dict:
@@ -192,8 +199,10 @@ def not_found() -> dict:
 def list_open(camps: list) -> dict:
     if not camps:
         return text("ตอนนี้ยังไม่มีกิจกรรมที่เปิดรับครับ")
-    bubbles = [invite_card(c)["contents"] for c in camps[:12]]
-    return flex("กิจกรรมที่เปิดรับ", carousel(bubbles))
+    # The 12 soonest; descriptions clipped only as much as the 50 KB carousel needs (each invitee already got
+    # the whole description in the invitation card).
+    return flex("กิจกรรมที่เปิดรับ", fit(lambda n: carousel([_invite_bubble(c, n) for c in camps[:12]]),
+                                         (CLIP_LIST, 600, 300, 150, 60)))
 
 
 def results(rows: list[tuple[str, datetime, int, int, int, int]]) -> dict:

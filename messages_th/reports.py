@@ -110,45 +110,65 @@ SUMMARY_CLIP = 200       # the most of an answer a summary card shows (less when
 ITEM_BUBBLES = 11        # a carousel holds 12 bubbles: the cover, then up to 11 for the items
 
 
+def _read_more(item: dict, index: int, code: str, bureau_id: int) -> dict:
+    label = clip(f"อ่านคำตอบเต็ม ข้อ {item['position']}", 40)
+    return fx.button(label, pb(label, "report.answers", label, r=code, b=bureau_id, i=index), "link")
+
+
 def _item_block(item: dict, ans: dict, n: int, index: int, code: str, bureau_id: int) -> list[dict]:
     fields = [("ทำแล้ว", ans.get("done") or "-"), ("ผล", ans.get("result") or "-"),
               ("ปัญหา", ans.get("problems") or "-")]
+    photos = f"{len(ans.get('photos', []))} รูป"
+    if n == 0:  # compact, for many items: which answers are filled in; the whole text behind the button
+        marks = " · ".join(f"{label} {'✓' if value != '-' else '–'}" for label, value in fields)
+        return [fx.txt(clip(f"ข้อ {item['position']}: {item['good_deed']}", 40), "sm", "bold", max_lines=2),
+                fx.txt(f"{marks} · รูป {photos}", "xs", color=fx.MUTED), _read_more(item, index, code, bureau_id)]
     cut = min(n, SUMMARY_CLIP)
     block = [fx.txt(clip(f"ข้อ {item['position']}: {item['good_deed']}", cut), "sm", "bold", max_lines=3)]
     block += [fx.kv_row(label, clip(value, cut)) for label, value in fields]
-    block.append(fx.kv_row("รูป", f"{len(ans.get('photos', []))} รูป"))
+    block.append(fx.kv_row("รูป", photos))
     if any(clip(value, cut) != value for _, value in fields) or clip(item["good_deed"], cut) != item["good_deed"]:
-        label = f"อ่านคำตอบเต็ม ข้อ {item['position']}"
-        block.append(fx.button(label, pb(label, "report.answers", label, r=code, b=bureau_id, i=index), "link"))
+        block.append(_read_more(item, index, code, bureau_id))
     return block
 
 
 def summary(title: str, bureau: str, due: date, late: bool, rows: list[tuple[dict, dict]], code: str,
             bureau_id: int) -> dict:
     """The report before submitting, as a carousel: a cover (bureau, due date, late note, the submit button),
-    then the items (one a bubble; with more than 11 items, several a bubble), so every item is on it however many
-    there are. Answers (2,000 characters each) are clipped only as much as LINE's 50 KB carousel needs; a clipped
-    item gets "อ่านคำตอบเต็ม" (report.answers), which sends its whole answers as texts (`answers_full`)."""
-    cover = [fx.txt(bureau, "sm", "bold"), fx.kv_row("กำหนดส่ง", thai_date(due)),
-             fx.kv_row("จำนวนข้อ", f"{len(rows)} ข้อ")]
-    if late:
-        cover.append(fx.txt("⏰ เลยกำหนดส่งแล้ว รายงานนี้จะถูกบันทึกว่าส่งช้า", "sm", color="#C62828"))
-    cover.append(fx.txt("เลื่อนไปทางขวาเพื่อตรวจคำตอบแต่ละข้อ แล้วกด \"ยืนยันส่งรายงาน\"", "xs", color=fx.MUTED))
+    then the items (one a bubble; with more than 11 items, several a bubble), so every item is on it. Answers
+    (2,000 characters each) are clipped only as much as LINE's 50 KB carousel needs (down to a compact line per
+    item for very many items); a clipped item gets "อ่านคำตอบเต็ม" (report.answers), which sends its whole
+    answers as texts (`answers_full`). Should even the compact form not fit (far more items than any bureau
+    writes), the cover says how many items are shown and the rest stay readable in the round's export."""
     footer = [fx.button("ยืนยันส่งรายงาน", pb("ยืนยันส่งรายงาน", "report.submit", r=code, b=bureau_id)),
               fx.button("ยกเลิก (เก็บร่างไว้)", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
-    per = max(1, -(-len(rows) // ITEM_BUBBLES))  # items per bubble
     head = clip(title, 60)
 
-    def build(n: int) -> dict:
+    def build(n: int, shown: int) -> dict:
+        cover = [fx.txt(bureau, "sm", "bold"), fx.kv_row("กำหนดส่ง", thai_date(due)),
+                 fx.kv_row("จำนวนข้อ", f"{len(rows)} ข้อ" if shown == len(rows) else f"{len(rows)} ข้อ "
+                           f"(การ์ดนี้แสดง {shown} ข้อแรก)")]
+        if late:
+            cover.append(fx.txt("⏰ เลยกำหนดส่งแล้ว รายงานนี้จะถูกบันทึกว่าส่งช้า", "sm", color="#C62828"))
+        cover.append(fx.txt("เลื่อนไปทางขวาเพื่อตรวจคำตอบแต่ละข้อ แล้วกด \"ยืนยันส่งรายงาน\"", "xs",
+                            color=fx.MUTED))
         bubbles = [fx.bubble(clip(f"สรุป{title}", 80), cover, footer, size="kilo")]
-        for start in range(0, len(rows), per):
+        per = max(1, -(-shown // ITEM_BUBBLES))  # items per bubble
+        for start in range(0, shown, per):
             body: list[dict] = []
-            for index, (item, ans) in enumerate(rows[start:start + per], start):
+            for index, (item, ans) in enumerate(rows[start:min(start + per, shown)], start):
                 body += ([fx.separator()] if body else []) + _item_block(item, ans, n, index, code, bureau_id)
             bubbles.append(fx.bubble(head, body, size="kilo"))
         return fx.carousel(bubbles)
 
-    return fx.flex(f"สรุป{title} ก่อนส่ง", fx.fit(build, (SUMMARY_CLIP, 140, 100, 70, 45, 25)))
+    shown = len(rows)
+    while True:
+        try:
+            contents = fx.fit(lambda n: build(n, shown), (SUMMARY_CLIP, 140, 100, 70, 45, 0))
+            break
+        except fx.TooBig:
+            shown = shown * 3 // 4
+    return fx.flex(f"สรุป{title} ก่อนส่ง", contents)
 
 
 def answers_full(title: str, item: dict, ans: dict) -> list[dict]:
