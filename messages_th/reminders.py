@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from messages_th.common import keyword_replies, pb, text
-from messages_th.dates import days_left_text, thai_date_long
+from messages_th.dates import days_left_text, thai_date_long, thai_weekday
 from messages_th.flex import MUTED, bubble, button, flex, kv_row, txt
 
 KW_MUTE = "ปิดการแจ้งเตือน"
@@ -12,9 +12,10 @@ KW_DIGEST_ON = "เปิดสรุปสำนัก"
 URGENT_COLOR = "#B71C1C"
 
 
-def deadline_card(rnd, days_left: int, *, coordinator: bool = True) -> dict:
-    """Flex card: round title, due date (พ.ศ.), days left, and a button that opens the report flow."""
-    due = thai_date_long(rnd.due_date)
+def deadline_card(rnd, days_left: int, *, coordinator: bool = True, last_call: bool = False) -> dict:
+    """Flex card: round title, the real due date (weekday, พ.ศ.), days left, and a button that opens the report
+    flow. `last_call`: the due date is a weekend or holiday and this working day is the last one before it."""
+    due = f"{thai_weekday(rnd.due_date)}ที่ {thai_date_long(rnd.due_date)}"
     if days_left < 0:
         head, color = "เลยกำหนดส่งรายงานแล้ว", URGENT_COLOR
         note = "สำนักของท่านยังไม่ได้ส่งรายงาน ยังส่งได้ (จะบันทึกว่าส่งล่าช้า)"
@@ -25,6 +26,9 @@ def deadline_card(rnd, days_left: int, *, coordinator: bool = True) -> dict:
     else:
         head, color = "ชวนกันส่งรายงานของสำนัก", "#1565C0"
         note = "ช่วยกันเตรียมข้อมูลให้ผู้ประสานงานสำนักได้นะครับ 😊"
+    if last_call:
+        head, color = "วันทำการสุดท้ายก่อนกำหนดส่งรายงาน", URGENT_COLOR
+        note = f"กำหนดส่งตรงกับวันหยุด ({thai_weekday(rnd.due_date)}) วันนี้เป็นวันทำการสุดท้ายก่อนกำหนด " + note
     body = [txt(rnd.title, "md", "bold"), kv_row("กำหนดส่ง", due),
             kv_row("เหลือเวลา", days_left_text(days_left)), txt(note, "sm", color=MUTED)]
     footer = [button("เริ่มทำรายงาน", pb("เริ่มทำรายงาน", "report.start", round=rnd.code))]

@@ -1,7 +1,10 @@
-"""Deadline reminders: T-14, T-7, T-3, T-1 and due day to bureaus that have not submitted, overdue the day after.
+"""Deadline reminders: T-14, T-7, T-3, T-1 and due day to bureaus that have not submitted, overdue after.
 
-Only the latest stage that is due today is enqueued (after downtime an older stage is skipped, logged);
-keys `deadline:<round>:<bureau>:T-<n>` make a second run add nothing. Next step: the sender pushes the rows.
+Working days only (bot/services/deadlines.py schedule): a stage falling on a weekend or holiday goes on the
+working day before, T-1 is always the last working day before the due date, overdue the first working day
+after it; nothing is pushed on a weekend or holiday. Only the latest stage that is due today is enqueued
+(after downtime an older stage is skipped, logged); keys `deadline:<round>:<bureau>:T-<n>` make a second
+run add nothing. Next step: the sender pushes the rows.
 """
 from __future__ import annotations
 
@@ -11,13 +14,13 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.services import audience
-from bot.services.deadlines import OFFSETS, OVERDUE_DAYS, stage_for, submitted_bureaus
+from bot.services.deadlines import OFFSETS, OVERDUE_DAYS, is_working_day, stage_for, submitted_bureaus
 from messages_th.dates import today_bkk
 from messages_th.reminders import deadline_card
 from models.core import Bureau
 from models.rounds import Round
 from models.worker import get_setting
-from scheduler.quiet import not_before
+from scheduler.quiet import load_holidays, not_before
 from scheduler.sends import Send, run_in
 
 __all__ = ["OFFSETS", "plan", "run", "stage_for", "submitted_bureaus"]
@@ -32,13 +35,18 @@ def run(session: Session, now: datetime, gateway=None, offsets=OFFSETS) -> int:
 def plan(session: Session, now: datetime, offsets=OFFSETS) -> list[Send]:
     """Today's reminders to send. Called daily and once at start (catch-up)."""
     today = today_bkk(now)
-    first, last = today - timedelta(days=OVERDUE_DAYS + 7), today + timedelta(days=max(offsets))
+    # a stage moved off a weekend/holiday comes up to ~10 days early (Songkran)
+    first, last = today - timedelta(days=OVERDUE_DAYS + 14), today + timedelta(days=max(offsets) + 10)
     rounds = session.exec(select(Round).where(Round.due_date >= first, Round.due_date <= last)
                           .order_by(Round.due_date)).all()
     staff_on = bool(get_setting(session, "staff_reminders", False))
+    holidays = load_holidays(session, first - timedelta(days=60))
+    if rounds and not is_working_day(today, holidays):  # the stages were moved onto working days
+        log.info("reminders: %s is a weekend or holiday, nothing sent", today.isoformat())
+        return []
     sends: list[Send] = []
     for rnd in rounds:
-        stage, skipped = stage_for(today, rnd.due_date, offsets)
+        stage, skipped = stage_for(today, rnd.due_date, offsets, holidays)
         for old in skipped:
             log.info("reminder %s %s skipped: stale, superseded by %s", rnd.code, old, stage)
         if stage is None:
@@ -50,13 +58,15 @@ def plan(session: Session, now: datetime, offsets=OFFSETS) -> list[Send]:
             if bureau.id in done:
                 log.info("reminder %s %s %s skipped: submitted", rnd.code, bureau.code, stage)
                 continue
-            sends += _one(session, now, rnd, bureau, stage, today, staff_on)
+            sends += _one(session, now, rnd, bureau, stage, today, staff_on,
+                          due_off=not is_working_day(rnd.due_date, holidays))
     return sends
 
 
-def _one(session, now, rnd, bureau, stage, today, staff_on) -> list[Send]:
+def _one(session, now, rnd, bureau, stage, today, staff_on, due_off=False) -> list[Send]:
     key = f"deadline:{rnd.code}:{bureau.code}:{stage}"
     left = (rnd.due_date - today).days
+    last_call = due_off and 0 < left and stage == "T-1"  # the due day is off: this is the last reminder
     urgent = stage in ("T-0", "overdue")
     when = not_before(session, now, urgent=urgent)
     if today_bkk(when) != today:  # weekend/holiday: the next working day's run sends the then-current stage
@@ -65,7 +75,7 @@ def _one(session, now, rnd, bureau, stage, today, staff_on) -> list[Send]:
     to = audience.reminder_targets(session, bureau.id)
     sends = []
     if to:
-        sends.append(Send(key, to, [deadline_card(rnd, left, coordinator=True)], not_before=when, urgent=urgent,
+        sends.append(Send(key, to, [deadline_card(rnd, left, coordinator=True, last_call=last_call)], not_before=when, urgent=urgent,
                           category="reminder", logger=log,
                           done="reminder %(key)s to %(to)d coordinator(s)/deputies (%(state)s)"))
     else:
@@ -73,7 +83,7 @@ def _one(session, now, rnd, bureau, stage, today, staff_on) -> list[Send]:
     if staff_on and stage != "overdue":
         staff = [u for u in audience.staff_ids(session, [bureau.id], skip_muted=True) if u not in to]
         if staff:
-            sends.append(Send(key + ":staff", staff, [deadline_card(rnd, left, coordinator=False)],
+            sends.append(Send(key + ":staff", staff, [deadline_card(rnd, left, coordinator=False, last_call=last_call)],
                               not_before=not_before(session, now), category="reminder", quota_what=key + ":staff",
                               logger=log, done="reminder %(key)s to %(to)d staff (%(state)s)"))
     return sends

@@ -100,10 +100,14 @@ def test_weekend_and_holiday_defer_to_the_next_working_day(db, setup):
     assert run(db, at(DUE - timedelta(days=5))) == 0  # Saturday
 
 
-def test_due_day_is_urgent_even_on_a_holiday(db, setup):
+def test_due_day_on_a_holiday_gets_its_last_reminder_the_working_day_before(db, setup):
+    # issue 14: no "due today" push on a holiday; before, the due-day card went out on the holiday itself
     with db() as s:
         s.add(Holiday(day=DUE, name="วันหยุดทดสอบ"))
-    assert run(db, at(DUE)) == 1
+    assert run(db, at(DUE - timedelta(days=1))) == 1
+    assert run(db, at(DUE)) == 0
+    assert keys(db) == ["deadline:2570-6m:RB1:T-1"]
+    assert "วันทำการสุดท้าย" in outbox_rows(db)[0].messages[0]["altText"]
 
 
 def test_muted_coordinator_still_gets_due_reminders_but_muted_staff_do_not(db, setup):
