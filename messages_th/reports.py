@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from messages_th import flex as fx
 from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, clip, keyword_replies, msg_action, pb,
-                                quick_reply, text, texts)
+                                quick_reply, text, texts, utf16_len)
+from messages_th.common import TEXT_LIMIT
 from messages_th.dates import days_left_text, thai_date, thai_datetime
 from messages_th.rounds import short_label, status_th
 from messages_th.virtues import name_th
@@ -207,7 +208,15 @@ def all_bureaus_status(title: str, due: date, rows: list[tuple[str, str]]) -> di
         counts[st] = counts.get(st, 0) + 1
     head = " · ".join(f"{status_th(k)} {v}" for k, v in counts.items())
     lines = [f"สถานะ{title}", f"กำหนดส่ง {thai_date(due)}", head, ""]
-    lines += [f"{status_th(st)} {name}" for name, st in rows]
+    # One text: the counts above cover every bureau; past LINE's 5,000 units the list says how many it left out.
+    used = utf16_len("\n".join(lines)) + 40
+    for i, (name, st) in enumerate(rows):
+        line = f"{status_th(st)} {clip(name, 100)}"
+        if used + utf16_len(line) + 1 > TEXT_LIMIT:
+            lines.append(f"… และอีก {len(rows) - i} สำนัก")
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
     return text("\n".join(lines))
 
 
