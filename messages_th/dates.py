@@ -87,3 +87,15 @@ def days_left_text(n: int) -> str:
     if n == 0:
         return "วันนี้"
     return f"เลยกำหนด {-n} วัน"
+
+
+def thai_date_range(start: date, end: date, *, year: bool = True) -> str:
+    """`23–29 พ.ย. 2569`, `30 พ.ย. – 6 ธ.ค. 2569`, `28 ธ.ค. 2569 – 3 ม.ค. 2570` (a week, as the office names it;
+    `year=False` for chart labels next to a titled year)."""
+    start, end = _as_date(start), _as_date(end)
+    y = f" {be_year(end)}" if year else ""
+    if start.year != end.year and year:
+        return f"{thai_date(start)} – {thai_date(end)}"
+    if start.month != end.month or start.year != end.year:
+        return f"{start.day} {MONTHS_SHORT[start.month - 1]} – {end.day} {MONTHS_SHORT[end.month - 1]}{y}"
+    return f"{start.day}–{end.day} {MONTHS_SHORT[end.month - 1]}{y}"

@@ -57,3 +57,11 @@ def test_weekday_and_days_left():
     assert D.days_left_text(3) == "อีก 3 วัน"
     assert D.days_left_text(0) == "วันนี้"
     assert D.days_left_text(-2) == "เลยกำหนด 2 วัน"
+
+
+def test_a_week_is_named_by_its_thai_date_range():
+    assert D.thai_date_range(date(2026, 11, 23), date(2026, 11, 29)) == "23–29 พ.ย. 2569"
+    assert D.thai_date_range(date(2026, 11, 30), date(2026, 12, 6)) == "30 พ.ย. – 6 ธ.ค. 2569"
+    assert D.thai_date_range(date(2026, 12, 28), date(2027, 1, 3)) == "28 ธ.ค. 2569 – 3 ม.ค. 2570"
+    assert D.thai_date_range(date(2026, 11, 23), date(2026, 11, 29), year=False) == "23–29 พ.ย."
+    assert D.thai_date_range(date(2026, 12, 28), date(2027, 1, 3), year=False) == "28 ธ.ค. – 3 ม.ค."
