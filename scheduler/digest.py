@@ -1,5 +1,8 @@
 """The committee's weekly digest job: Monday 08:30 (`digest:<YYYY-Www>`), plus each coordinator's bureau digest.
 
+The ISO week is only the outbox key (deterministic, so a second run adds nothing); every message names the week
+by its Thai dates (messages_th.digest.week_th).
+
 The numbers are bot.services.digest.compute (the chat reads the same); messages_th.digest renders them. The
 chart is rendered between the read and the write session. Next step: the sender pushes the rows.
 """

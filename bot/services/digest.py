@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from bot.services import audience
 from bot.services.ledger import head
 from bot.services.rounds import STATUSES, default_round, status_of
+from messages_th import virtues
 from messages_th.dates import today_bkk
 from models.campaigns import Campaign
 from models.core import Bureau, User
@@ -20,7 +21,10 @@ from models.deeds import Deed
 from models.enums import CampaignStatus, ReportStatus
 from models.rounds import Round, RoundReport
 
-MIN_GROUP = 5  # bureaus with fewer active staff are shown together, never on their own
+# Bureaus with fewer reachable staff are shown together, never on their own: in a bureau of three, "1 of 3
+# took part" tells everyone who did not.
+MIN_GROUP = 5
+TREND_WEEKS = 4  # last week is compared with the average of the four weeks before it
 
 
 def week_bounds(now: datetime) -> tuple[date, date, date]:
@@ -31,17 +35,31 @@ def week_bounds(now: datetime) -> tuple[date, date, date]:
 
 
 def week_key(now: datetime) -> str:
+    """This week's ISO code (`2027-W11`): an internal key (outbox keys), never shown to a user."""
     y, w, _ = today_bkk(now).isocalendar()
     return f"{y}-W{w:02d}"
 
 
 def compute(session: Session, now: datetime) -> dict:
-    last, this, prev = week_bounds(now)
-    live = and_(Deed.deleted_at.is_(None), Deed.deed_date >= prev, Deed.deed_date < this)
+    last, this, _ = week_bounds(now)
+    # last week and the TREND_WEEKS before it, oldest first: the committee reads a trend, not one number
+    starts = [this - timedelta(days=7 * i) for i in range(TREND_WEEKS + 1, 0, -1)]
+    live = and_(Deed.deleted_at.is_(None), Deed.deed_date >= starts[0], Deed.deed_date < this)
+
+    def in_week(i: int):
+        return and_(Deed.deed_date >= starts[i], Deed.deed_date < starts[i] + timedelta(days=7))
+
+    per_week = [func.sum(case((in_week(i), 1), else_=0)) for i in range(len(starts))]
+    found = {v: [int(n or 0) for n in ns] for v, *ns in session.exec(
+        select(Deed.virtue, *per_week).where(live).group_by(Deed.virtue))}
+    # all five virtues in the plan's order, zeros included (a virtue nobody practised is news too)
+    virtue_weeks = {k: found.pop(k, [0] * len(starts)) for k in virtues.KEYS} | found
+    by_virtue = {k: [w[-1], w[-2]] for k, w in virtue_weeks.items()}
+    people = session.exec(select(*[func.count(func.distinct(case((in_week(i), Deed.user_id))))
+                                   for i in range(len(starts))]).where(live)).one()
+    weeks = [{"start": st, "end": st + timedelta(days=6), "deeds": sum(w[i] for w in virtue_weeks.values()),
+              "participants": int(people[i])} for i, st in enumerate(starts)]
     in_last = Deed.deed_date >= last
-    by_virtue = {v: [int(a), int(b)] for v, a, b in session.exec(
-        select(Deed.virtue, func.sum(case((in_last, 1), else_=0)), func.sum(case((in_last, 0), else_=1)))
-        .where(live).group_by(Deed.virtue))}
     deeds = {b: (int(n), int(p)) for b, n, p in session.exec(
         select(Deed.bureau_id, func.count(Deed.id), func.count(func.distinct(Deed.user_id)))
         .where(live, in_last).group_by(Deed.bureau_id))}
@@ -49,6 +67,7 @@ def compute(session: Session, now: datetime) -> dict:
                               .where(audience.reachable(), User.bureau_id.is_not(None)).group_by(User.bureau_id)).all())
     bureaus = session.exec(select(Bureau).where(Bureau.active == True).order_by(Bureau.code)).all()  # noqa: E712
     rows, other = [], {"name": None, "code": None, "staff": 0, "deeds": 0, "participants": 0, "grouped": 0}
+    small = []
     for b in bureaus:
         n, p = deeds.get(b.id, (0, 0))
         row = {"name": b.name, "code": b.code, "id": b.id, "staff": int(staff.get(b.id, 0)), "deeds": n,
@@ -57,15 +76,20 @@ def compute(session: Session, now: datetime) -> dict:
             for k in ("staff", "deeds", "participants"):
                 other[k] += row[k]
             other["grouped"] += 1
+            small.append(b.name)
         else:
             rows.append(row)
     if other["grouped"]:
+        # Naming the group's bureaus is safe only when the group itself is a crowd: two or more bureaus and
+        # at least MIN_GROUP people together. A group of one bureau, or of too few people, would point at
+        # the few people whose participation the grouping exists to keep unnamed.
+        other["members"] = small if other["grouped"] >= 2 and other["staff"] >= MIN_GROUP else None
         rows.append(other)
     total_staff = sum(int(v) for v in staff.values())
-    total_part = int(session.exec(select(func.count(func.distinct(Deed.user_id))).where(live, in_last)).one())
-    return {"week": week_key(now), "last_monday": last, "this_monday": this, "by_virtue": by_virtue,
-            "deeds_last": sum(v[0] for v in by_virtue.values()), "deeds_prev": sum(v[1] for v in by_virtue.values()),
-            "bureaus": rows, "staff": total_staff, "participants": total_part,
+    return {"week": week_key(now), "last_monday": last, "this_monday": this, "week_end": this - timedelta(days=1),
+            "today": today_bkk(now), "by_virtue": by_virtue, "virtue_weeks": virtue_weeks, "weeks": weeks,
+            "deeds_last": weeks[-1]["deeds"], "deeds_prev": weeks[-2]["deeds"],
+            "bureaus": rows, "min_group": MIN_GROUP, "staff": total_staff, "participants": weeks[-1]["participants"],
             "round": round_status(session, now), "upcoming": upcoming(session, now), "ledger": ledger_head(session)}
 
 
@@ -90,13 +114,16 @@ def round_status(session: Session, now: datetime) -> dict | None:
 
 
 def upcoming(session: Session, now: datetime, days: int = 30) -> dict:
+    """Round due dates and confirmed campaigns in the next `days` days; the next due date always, even if later
+    (the committee should see what comes next, not an empty list in a quiet month)."""
     today = today_bkk(now)
-    rounds = session.exec(select(Round.title, Round.due_date).where(
-        Round.due_date >= today, Round.due_date <= today + timedelta(days=days)).order_by(Round.due_date)).all()
+    rounds = session.exec(select(Round.title, Round.due_date).where(Round.due_date >= today)
+                          .order_by(Round.due_date, Round.id)).all()
+    rounds = [tuple(r) for i, r in enumerate(rounds) if i == 0 or r[1] <= today + timedelta(days=days)]
     camps = session.exec(select(Campaign.title, Campaign.starts_at).where(
         Campaign.status == CampaignStatus.CONFIRMED, Campaign.starts_at >= now,
         Campaign.starts_at <= now + timedelta(days=days)).order_by(Campaign.starts_at)).all()
-    return {"rounds": [tuple(r) for r in rounds], "campaigns": [tuple(c) for c in camps]}
+    return {"rounds": rounds, "campaigns": [tuple(c) for c in camps], "days": days}
 
 
 def ledger_head(session: Session) -> tuple[int, str]:

@@ -1,6 +1,8 @@
 """The digest on demand for the committee, mute/unmute keywords, and a coordinator's bureau-digest opt-out."""
 from __future__ import annotations
 
+import json
+
 from bot.conversation.postback import encode
 from models.core import User
 from models.worker import get_setting
@@ -82,3 +84,19 @@ def test_the_chart_is_drawn_after_the_commit_and_is_there_when_the_reply_names_i
     assert seen["writer_done"], "the chart was drawn inside the batch's transaction"
     url = line.messages_for(boss)[-1]["originalContentUrl"]
     assert (Path(config.MEDIA_DIR) / "public" / url.rsplit("/", 1)[1]).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_digest_names_the_week_in_thai_and_the_overdue_bureau(send, line, db, clock, config):
+    """Issue 14: "สรุปสัปดาห์ 2026-W49" became the week's Thai dates; the bureau that missed the due is named."""
+    from tests.scheduler.helpers import make_round
+    clock.set(bkk(2027, 4, 5, 9, 0))  # Monday after the round's due date (1 เม.ย. 2570)
+    with db() as s:
+        make_round(s)
+    boss, _, _ = seed(db)
+    send("text", boss, "สรุปสัปดาห์")
+    flex = line.messages_for(boss)[-2]
+    body = json.dumps(flex, ensure_ascii=False)
+    assert "สรุปสัปดาห์ 29 มี.ค. – 4 เม.ย. 2570" in body and "-W" not in body
+    assert "🔴 เลยกำหนด ยังไม่ส่ง 1 สำนัก" in body and "• สำนักทดสอบ" in body
+    for name in ("พอเพียง", "วินัย", "สุจริต", "จิตอาสา", "กตัญญู"):
+        assert name in body

@@ -1,6 +1,7 @@
 """The weekly digest job: the committee digest with its chart and the bureau digests, once a week, on time."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from models.worker import set_setting
@@ -31,3 +32,30 @@ def test_digest_is_not_sent_midweek_after_downtime(db, data, config):
         assert digest.run(s, NOW + timedelta(days=2), config) == 0  # Wednesday: stale
         assert digest.run(s, NOW - timedelta(minutes=1), config) == 0  # before 08:30
     assert keys(db) == []
+
+
+def test_the_monday_digest_keeps_its_iso_key_but_names_the_week_in_thai(db, data, config):
+    with db() as s:
+        digest.run(s, NOW, config)
+    assert keys(db)[0] == "digest:2027-W11"  # internal: the key a second run finds
+    flex = outbox_rows(db)[0].messages[0]
+    assert "สรุปสัปดาห์ 8–14 มี.ค. 2570" in json.dumps(flex, ensure_ascii=False)
+    assert "W11" not in json.dumps(flex, ensure_ascii=False)
+
+
+def test_the_monday_digest_for_thirty_bureaus_with_long_names_fits_lines_limits(db, config):
+    from tests.messages_th.limits_check import assert_fits, long_text
+    from tests.factories import make_user
+    from tests.scheduler.helpers import bkk, make_bureau_with, make_round
+    with db() as s:
+        make_round(s)
+        make_user(s, None, roles=("committee",))
+        for i in range(30):
+            b, _, _ = make_bureau_with(s, 5 if i < 25 else 1, code=f"L{i:02d}")
+            b.name = f"{i} " + long_text(190)
+    with db() as s:
+        assert digest.run(s, bkk(2027, 4, 5, 8, 30), config) >= 1  # after the due: all 30 overdue
+    row = outbox_rows(db)[0]
+    assert_fits(row.messages[:1])  # the chart URL is the test config's http:// one
+    body = json.dumps(row.messages[0], ensure_ascii=False)
+    assert "เลยกำหนด ยังไม่ส่ง 30 สำนัก" in body and body.count("• ") == 30

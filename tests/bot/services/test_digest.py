@@ -53,7 +53,10 @@ def test_digest_numbers(db, data):
         d = digest.compute(s, NOW)
         ledger = head(s)
     assert d["week"] == "2027-W11" and d["last_monday"] == date(2027, 3, 8)
-    assert d["by_virtue"] == {"honesty": [2, 2], "volunteer": [2, 0], "discipline": [1, 0]}
+    # issue 14: all five virtues, zeros included, in the plan's order (was only the three with deeds)
+    assert d["by_virtue"] == {"honesty": [2, 2], "volunteer": [2, 0], "discipline": [1, 0],
+                              "sufficiency": [0, 0], "gratitude": [0, 0]}
+    assert list(d["by_virtue"]) == ["sufficiency", "discipline", "honesty", "volunteer", "gratitude"]
     assert (d["deeds_last"], d["deeds_prev"]) == (5, 2)
     rows = {r["code"]: (r["deeds"], r["participants"], r["staff"]) for r in d["bureaus"]}
     assert rows == {"DA": (3, 2, 6), "DB": (1, 1, 6), None: (1, 1, 3)}
@@ -83,3 +86,43 @@ def test_past_the_due_date_unsent_is_overdue_as_in_the_status_view(db, data):
     assert d["round"]["counts"]["overdue"] == 2 and d["round"]["counts"]["submitted"] == 1
     assert d["round"]["counts"]["late"] == 0
     assert {bid: st for _name, bid, st in d["round"]["table"]} == view
+
+
+def test_the_trend_covers_last_week_and_the_four_before_it(db, data):
+    with db() as s:
+        d = digest.compute(s, NOW)
+    assert [w["start"] for w in d["weeks"]] == [date(2027, 2, 8), date(2027, 2, 15), date(2027, 2, 22),
+                                               date(2027, 3, 1), date(2027, 3, 8)]
+    assert d["weeks"][-1]["end"] == d["week_end"] == date(2027, 3, 14)
+    assert [w["deeds"] for w in d["weeks"]] == [0, 0, 1, 2, 5]  # the 28 Feb deed is three weeks back
+    assert [w["participants"] for w in d["weeks"]] == [0, 0, 1, 2, 4]
+    assert d["virtue_weeks"]["gratitude"] == [0, 0, 1, 0, 0]
+    assert d["virtue_weeks"]["sufficiency"] == [0] * 5
+
+
+def test_a_group_of_small_bureaus_is_named_only_when_it_hides_no_one(db, data):
+    with db() as s:
+        assert digest.compute(s, NOW)["bureaus"][-1]["members"] is None  # one bureau of 3: naming it exposes it
+        make_bureau_with(s, 1, code="DD")  # a second small bureau: 2 bureaus, 5 people together
+    with db() as s:
+        group = digest.compute(s, NOW)["bureaus"][-1]
+    assert (group["grouped"], group["staff"]) == (2, 5)
+    assert len(group["members"]) == 2
+
+
+def test_a_group_of_two_bureaus_with_too_few_people_stays_unnamed(db):
+    with db() as s:
+        make_bureau_with(s, 0, code="E1")
+        make_bureau_with(s, 1, code="E2")  # 1 + 2 people
+    with db() as s:
+        group = digest.compute(s, NOW)["bureaus"][-1]
+    assert (group["grouped"], group["staff"], group["members"]) == (2, 3, None)
+
+
+def test_the_next_due_date_is_listed_even_when_more_than_a_month_away(db):
+    with db() as s:
+        make_round(s, due=date(2027, 6, 20), code="2570-9m")
+        make_round(s, due=date(2027, 9, 30), code="2570-12m")
+    with db() as s:
+        d = digest.compute(s, NOW)
+    assert [due for _, due in d["upcoming"]["rounds"]] == [date(2027, 6, 20)]
