@@ -60,17 +60,64 @@ def photo_id(event: dict) -> str | None:
     return None
 
 
+def _id_ok(value) -> bool:
+    return value is None or (isinstance(value, str) and 0 < len(value) <= 64 and value.isascii()
+                             and value.isprintable())
+
+
+def _str_or_none(obj: dict, *names: str) -> bool:
+    return all(isinstance(obj.get(n), (str, type(None))) for n in names)
+
+
+def event_problem(ev: dict) -> str | None:
+    """What makes a signed event unusable (None: fine). Only the fields the pipeline and Ctx read, so that a
+    bad one is stored as ignored instead of failing the whole insert (a 100-character userId on PostgreSQL)
+    or a handler. The reason names fields only, never their values (logged)."""
+    if not _id_ok(ev.get("type")):
+        return "type is not an event type"
+    source = ev.get("source")
+    if source is not None:
+        if not isinstance(source, dict):
+            return "source is not an object"
+        if not all(_id_ok(source.get(k)) for k in ("userId", "groupId", "roomId")) or not _str_or_none(source, "type"):
+            return "source ids are not LINE ids"
+    if not _str_or_none(ev, "replyToken", "mode"):
+        return "replyToken or mode is not a string"
+    msg = ev.get("message")
+    if msg is not None and not (isinstance(msg, dict) and _str_or_none(msg, "type", "id", "text")
+                                and isinstance(msg.get("contentProvider"), (dict, type(None)))):
+        return "message is malformed"
+    postback = ev.get("postback")
+    if postback is not None and not (isinstance(postback, dict) and _str_or_none(postback, "data")
+                                     and isinstance(postback.get("params"), (dict, type(None)))):
+        return "postback is malformed"
+    return None
+
+
 def store_events(engine, events: list[dict]) -> list[tuple[int, str | None, str | None]]:
     """Insert events (already-known ids are ignored); returns (inbox id, LINE user id, photo message id) of
-    the new pending rows."""
+    the new pending rows. A malformed event is stored as ignored, without its content."""
     if not events:
         return []
     now = utcnow()
     rows = []
     for ev in events:
-        standby = ev.get("mode") == "standby"
+        problem = event_problem(ev)
+        if problem is None:
+            try:
+                payload = json.dumps(ev, ensure_ascii=False)
+                if not payload.isascii():
+                    payload.encode()  # a lone surrogate ("\ud800") cannot be stored: the whole insert failed
+            except (RecursionError, ValueError):  # nested too deep to write back; UnicodeEncodeError
+                problem = "nested too deep or not Unicode"
+        if problem is not None:
+            log.warning("webhook event %s ignored: %s", ev["webhookEventId"], problem)
+            ev = {"webhookEventId": ev["webhookEventId"], "type": ev["type"] if _id_ok(ev["type"]) else "?",
+                  "invalid": problem}
+            payload = json.dumps(ev)
+        standby = problem is not None or ev.get("mode") == "standby"
         rows.append(dict(webhook_event_id=ev["webhookEventId"], event_type=str(ev.get("type", "?"))[:40],
-                         line_user_id=(ev.get("source") or {}).get("userId"), payload=json.dumps(ev, ensure_ascii=False),
+                         line_user_id=(ev.get("source") or {}).get("userId"), payload=payload,
                          status=InboxStatus.IGNORED if standby else InboxStatus.PENDING, attempts=0, received_at=now))
     # One statement, in autocommit: rows already there (redeliveries) return nothing.
     added = dict((wid, i) for i, wid in
