@@ -9,8 +9,8 @@ between. Handing a call to a sender thread and back costs more CPU than a wait o
 
 Each reply is marked `done` soon after its own call returns (`_Marks`): a process killed while LINE is slow
 leaves only the unanswered ones `handled`, and recovery asks LINE again with the same reply token before it
-pushes anything (a used token is refused: the answer had arrived). Replies whose calls return within BUDGET_S
-of the batch's last mark share one statement, so a LINE a few ms away still costs one statement per batch.
+pushes anything (a used token is refused: the answer had arrived). Replies whose calls took less than
+BUDGET_S wait for the next mark, so a LINE a few ms away still costs one statement per batch.
 What replies did not carry is queued as pushes at the end, together with marking those events done.
 """
 from __future__ import annotations
@@ -77,21 +77,21 @@ def _token_used(err: GatewayError) -> bool:
 
 
 class _Marks:
-    """Marks a batch's replies `done` as their calls return. A call returning less than BUDGET_S after the
-    batch's last mark waits for the next one (at the latest `flush` at the end): a LINE that answers in a few
-    ms keeps one statement per batch. Calls returning while a mark is written join the next statement."""
+    """Marks a batch's replies `done` as their calls return. A call that took BUDGET_S or more is marked at
+    once (a statement is nothing next to that wait), with whatever else is waiting; a faster one waits for
+    the next such mark or the end of the batch: a LINE that answers in a few ms keeps one statement per batch.
+    Calls returning while a mark is written join the next statement."""
 
     def __init__(self, engine):
         self.engine = engine
         self._lock = threading.Lock()
         self._ids: list[int] = []
         self._writing = False
-        self._last = time.perf_counter()
 
-    def sent(self, inbox_id: int) -> None:
+    def sent(self, inbox_id: int, took: float | None) -> None:
         with self._lock:
             self._ids.append(inbox_id)
-            if self._writing or time.perf_counter() - self._last < RoundTrip.BUDGET_S:
+            if self._writing or took is None or took < RoundTrip.BUDGET_S:
                 return
             self._writing = True
         try:
@@ -99,7 +99,6 @@ class _Marks:
                 with self._lock:
                     ids, self._ids = self._ids, []
                     if not ids:
-                        self._last = time.perf_counter()
                         return
                 set_status(self.engine, _INBOX, ids, InboxStatus.HANDLED, InboxStatus.DONE)
         finally:
@@ -197,7 +196,7 @@ class ReplySender:
         def send(k: int) -> tuple[int, float | None, str | None]:
             result = self._try_reply(items[k][1], split[k], force_push, again)
             if result[0] == len(split[k]):  # nothing left to push: done now
-                marks.sent(items[k][0])
+                marks.sent(items[k][0], result[1])
             return result
 
         pace, n = self.round_trip, len(items)
