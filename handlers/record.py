@@ -31,7 +31,7 @@ import messages_th.deeds as td
 from bot.services import deeds as svc
 from bot.conversation.context import StaleButton
 from bot.conversation.flow import virtue_from_text, wait_for_button
-from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
+from messages_th.dates import today_bkk
 from messages_th.virtues import suggest_virtue
 from models.enums import Role
 
@@ -74,6 +74,8 @@ def deed_shortcut(ctx):
         return start_deed(ctx)
     if len(rest) > svc.MAX_DESCRIPTION:
         return [th.too_long(svc.MAX_DESCRIPTION, len(rest))]
+    if svc.letters_in(rest) < svc.MIN_DESCRIPTION_LETTERS:
+        return start_deed(ctx)  # "บันทึกความดี 👍": no description yet, the usual steps ask for one
     guess = suggest_virtue(rest)
     if guess:
         return _open(ctx, Step.WHEN, {"description": rest, "virtue": guess, "suggested": True}) or [_ask_when(ctx, True)]
@@ -82,7 +84,7 @@ def deed_shortcut(ctx):
 
 def _ask_when(ctx, suggested: bool = False) -> dict:
     today = today_bkk(ctx.now)
-    return td.ask_when(ctx.draft["virtue"], today, fiscal_year_bounds(fiscal_year_be(today))[0], suggested)
+    return td.ask_when(ctx.draft["virtue"], today, svc.earliest_date(ctx.now), suggested)
 
 
 def in_flow(ctx) -> bool:
@@ -147,7 +149,11 @@ def on_describe(ctx):
     try:
         ctx.update_draft(description=svc.check_description(ctx.text))
     except svc.DeedError as err:
-        return [th.too_long(err.info["limit"], err.info["length"])] if err.code == "too_long" else None
+        if err.code == "too_long":
+            return [th.too_long(err.info["limit"], err.info["length"])]
+        if err.code == "too_short":  # an emoji or a word or two: asked again politely, with an example
+            return [td.description_too_short(), td.ask_description(ctx.draft["virtue"], svc.MAX_DESCRIPTION)]
+        return None
     return advance(ctx, Step.DESCRIBE)
 
 

@@ -48,6 +48,7 @@ def ask_description(virtue: str, limit: int) -> dict:
 
 
 def ask_when(virtue: str, today: date, fy_start: date, suggested: bool = False) -> dict:
+    """`fy_start`: the earliest day the picker offers (the service's earliest_date)."""
     note = (f"ระบบเดาว่าเป็นคุณธรรม \"{BY_KEY[virtue].label}\" (เปลี่ยนได้)\n" if suggested else "")
     items = [("📅 วันนี้", pb("วันนี้", "deed.when", "วันนี้", d="today")),
              ("เมื่อวาน", pb("เมื่อวาน", "deed.when", "เมื่อวาน", d="yesterday")),
@@ -62,7 +63,10 @@ def date_in_future(today: date) -> dict:
                 "กรุณาเลือกวันที่ใหม่")
 
 
-def date_before_fy(fy_start: date, fy: int) -> dict:
+def date_before_fy(fy_start: date, fy: int, earliest: date | None = None) -> dict:
+    if earliest is not None and earliest < fy_start:  # early October: a few days of the closed year are open
+        return text(f"วันที่เลือกย้อนหลังเกินไปครับ บันทึกย้อนหลังได้ถึง {thai_date(earliest)} "
+                    f"(ความดีก่อน {thai_date(fy_start)} นับในปีงบประมาณ {fy - 1}) กรุณาเลือกวันที่ใหม่")
     return text(f"วันที่เลือกอยู่ก่อนปีงบประมาณ {fy} ซึ่งเริ่ม {thai_date(fy_start)} ครับ "
                 "สมุดความดีนับเฉพาะปีงบประมาณปัจจุบัน กรุณาเลือกวันที่ตั้งแต่วันนั้นเป็นต้นไป")
 
@@ -96,6 +100,18 @@ def ask_beneficiaries() -> dict:
 
 def ask_hours() -> dict:
     return text("ใช้เวลาทำจิตอาสากี่ชั่วโมงครับ? (เช่น 2 หรือ 1.5) หรือแตะ \"ข้าม\"", keyword_replies("ข้าม", "ยกเลิก"))
+
+
+def description_too_short() -> dict:
+    return text("ขอรายละเอียดอีกนิดครับ 🙏 ช่วยพิมพ์เล่าเป็นคำสั้น ๆ ว่าทำความดีอะไร "
+                "(อีโมจิหรือคำเดียวยังไม่พอครับ)")
+
+
+def many_numbers(what: str, found: tuple) -> dict:
+    shown = ", ".join(f"{n:g}" for n in found[:4])
+    return text(f"พบตัวเลขมากกว่าหนึ่งค่า ({shown}) ครับ กรุณาพิมพ์{FIELDS[what]}เป็นตัวเลขเดียว "
+                f"เช่น {found[0]:g} หรือแตะ \"ข้าม\"",
+                keyword_replies("ข้าม", "ยกเลิก"))
 
 
 def bad_number(what: str, low, high) -> dict:

@@ -5,6 +5,7 @@ caller's transaction. Errors are `DeedError(code)`; handlers turn the code into 
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, func, select
@@ -17,9 +18,15 @@ from models.core import Bureau, User, utcnow
 from models.deeds import VIRTUES, Deed, DeedHistory
 
 MAX_DESCRIPTION = 1000
+# A description must say something: at least this many letters or digits (Thai or any script; Thai tone
+# marks and vowels above/below, emoji, punctuation and spaces do not count). Thai has no spaces between
+# words, so words cannot be counted; 5 letters is about two short words ("ช่วยงาน", "เก็บขยะ" pass,
+# "👍😊" and "ok" do not).
+MIN_DESCRIPTION_LETTERS = 5
 DAILY_LIMIT = 20
 DOUBLE_TAP = timedelta(seconds=60)
 EDIT_WINDOW = timedelta(days=7)
+BACKDATE_ACROSS_FY = timedelta(days=7)  # how far back a deed may be dated across 1 October
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = files.MAX_PHOTO_BYTES
 IMAGE_FORMATS = files.IMAGE_FORMATS
@@ -27,7 +34,7 @@ EDITABLE = ("virtue", "description", "deed_date", "photos", "beneficiaries", "ho
 
 
 class DeedError(Exception):
-    """`code`: bad_virtue empty too_long future before_fy daily_limit duplicate not_found not_yours deleted
+    """`code`: bad_virtue empty too_long too_short future before_fy daily_limit duplicate not_found not_yours deleted
     locked not_image too_large; `info` carries what the message needs (limit, length, deed...)."""
 
     def __init__(self, code: str, **info):
@@ -41,17 +48,33 @@ def check_description(text: str | None) -> str:
         raise DeedError("empty")
     if len(text) > MAX_DESCRIPTION:
         raise DeedError("too_long", limit=MAX_DESCRIPTION, length=len(text))
+    if letters_in(text) < MIN_DESCRIPTION_LETTERS:
+        raise DeedError("too_short", minimum=MIN_DESCRIPTION_LETTERS)
     return text
 
 
+def letters_in(text: str) -> int:
+    """Letters and digits of any script (Unicode L* and N*), which leaves out emoji, punctuation, spaces and
+    the Thai marks (Mn) that sit on a letter."""
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def earliest_date(now: datetime) -> date:
+    """The earliest deed date one may record today: the current fiscal year's 1 October, or up to
+    BACKDATE_ACROSS_FY days back across it (late-September deeds recorded in early October belong to, and count
+    in, the year just closed: every count goes by `deed_date`)."""
+    today = today_bkk(now)
+    return min(fiscal_year_bounds(fiscal_year_be(today))[0], today - BACKDATE_ACROSS_FY)
+
+
 def check_date(deed_date: date, now: datetime) -> date:
-    """Not in the future (Bangkok) and not before the current fiscal year's 1 October."""
+    """Not in the future (Bangkok) and not before `earliest_date`."""
     today = today_bkk(now)
     fy_start = fiscal_year_bounds(fiscal_year_be(today))[0]
     if deed_date > today:
         raise DeedError("future", today=today)
-    if deed_date < fy_start:
-        raise DeedError("before_fy", fy_start=fy_start, fy=fiscal_year_be(today))
+    if deed_date < earliest_date(now):
+        raise DeedError("before_fy", fy_start=fy_start, fy=fiscal_year_be(today), earliest=earliest_date(now))
     return deed_date
 
 
