@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from models.core import utcnow
 from models.db import session_scope
 from models.worker import release_lease, take_lease
-from scheduler import campaigns, digest, reminders, sends
+from scheduler import campaigns, digest, fiscal_year, reminders, sends
 
 log = logging.getLogger("scheduler.jobs")
 LEASE = "clock"
@@ -35,6 +35,7 @@ def holder_id() -> str:
 def jobs(config=None) -> dict:
     """name → plan(session, now) -> [Send]: the work one tick of the clock may do."""
     return {
+        "fiscal_year": fiscal_year.plan,  # first: the rollover's new rounds are there for the jobs after it
         "reminders": reminders.plan,
         "campaigns": campaigns.plan,
         "digest": lambda s, now: digest.plan(s, now, config),
@@ -82,6 +83,8 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
                                                            "misfire_grace_time": 300})
     sched.add_job(lambda: take_lease(engine, LEASE, holder, utcnow(), LEASE_TTL), "interval", seconds=30,
                   id="lease")
+    sched.add_job(run_job, CronTrigger(hour=0, minute=5, timezone=TZ),  # daily: 1 October's rollover, or a late one
+                  args=(engine, holder, "fiscal_year", plans["fiscal_year"], None, gateway), id="fiscal_year")
     sched.add_job(run_job, CronTrigger(day_of_week="mon-sun", hour=9, minute=0, timezone=TZ),
                   args=(engine, holder, "reminders", plans["reminders"], None, gateway), id="reminders")
     sched.add_job(run_job, "interval", minutes=1, args=(engine, holder, "campaigns", plans["campaigns"], None, gateway),

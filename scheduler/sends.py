@@ -34,6 +34,9 @@ class Send:
     render: Callable[[], list[dict]] | None = None
     logger: logging.Logger | None = None
     done: str | None = None  # log line once written: %(key)s %(n)d %(to)d %(state)s
+    # a write the job stands for (the FY rollover opening rounds), done in the write session before the row;
+    # it must be idempotent (a job runs again); a Send with no `to` is only that write
+    apply: Callable[[Session], None] | None = None
 
     def prepare(self) -> None:
         if self.render is not None:
@@ -57,6 +60,10 @@ def write(session: Session, sends: list[Send], reading: quota.Reading | None, no
     added = 0
     for s in sends:
         if s.big and not quota.allow(session, reading, len(s.to), now, s.quota_what):
+            continue
+        if s.apply is not None:
+            s.apply(session)
+        if not s.to:
             continue
         n = enqueue(session, s.key, s.to, s.messages, not_before=s.not_before, urgent=s.urgent, category=s.category)
         if s.done:

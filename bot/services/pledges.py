@@ -2,6 +2,14 @@
 
 Coordinators may edit their bureau's items until the FY's first round due date; then the pledge is locked
 unless an admin unlocks it. Counts the bot already knows pre-fill the round reports.
+
+A new fiscal year (the clock's rollover on 1 October, scheduler/fiscal_year.py) offers each bureau its last
+year's items as drafts, concretely: `carry_over` copies last FY's items (the bureau's and the organization's)
+into a new pledge of the new FY, as ordinary items the coordinator edits, removes or adds to until the new
+FY's lock date (its first due date), like any pledge; the coordinators are told. The copies are new rows
+(progress deeds stay with last year's items), and only a bureau with no pledge row for the new FY gets them,
+so running it every day never re-adds items a coordinator removed. No schema change: "draft" is the
+editable-until-the-lock-date state every pledge already has.
 """
 from __future__ import annotations
 
@@ -175,3 +183,31 @@ def campaign_attendance(session: Session, rnd: Round, bureau_id: int) -> int:
         User.bureau_id == bureau_id, CampaignResponse.checked_in_at.is_not(None),
         Campaign.starts_at >= start_of_day_bkk(rnd.period_start),
         Campaign.starts_at <= end_of_day_bkk(rnd.period_end))).one())
+
+
+def carry_over_plan(session: Session, fy_be: int) -> dict[int | None, list[PledgeItem]]:
+    """Last FY's items per owner (bureau id, None = the organization) that `carry_over` would copy: owners
+    with items last year, no pledge row this year, and (bureaus) still active."""
+    out: dict[int | None, list[PledgeItem]] = {}
+    for old in session.exec(select(Pledge).where(Pledge.fy == fy_be - 1).order_by(Pledge.id)):
+        if old.bureau_id is not None:
+            bureau = session.get(Bureau, old.bureau_id)
+            if bureau is None or not bureau.active:
+                continue
+        items = items_of(session, old)
+        if items and get_pledge(session, fy_be, old.bureau_id) is None:
+            out[old.bureau_id] = items
+    return out
+
+
+def carry_over(session: Session, fy_be: int) -> dict[int | None, int]:
+    """Copy last FY's items into new pledges of `fy_be` (see the module docstring); idempotent. Returns the
+    items copied per owner."""
+    copied = {}
+    for owner, items in carry_over_plan(session, fy_be).items():
+        pledge = get_pledge(session, fy_be, owner, create=True)
+        for n, old in enumerate(items, start=1):
+            session.add(PledgeItem(pledge_id=pledge.id, position=n, **{f: getattr(old, f) for f in ITEM_FIELDS}))
+        copied[owner] = len(items)
+    session.flush()
+    return copied

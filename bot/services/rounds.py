@@ -39,16 +39,27 @@ def code_for(fy_be: int, key: str) -> str:
     return f"{fy_be}-{key}"
 
 
-def open_fy(session: Session, fy_be: int) -> list[Round]:
-    """Create the FY's rounds from the plan's pattern; rounds that exist are left as they are (idempotent)."""
+def planned_rounds(session: Session, fy_be: int) -> list[tuple[Round, bool]]:
+    """The FY's rounds in the plan's order as (round, exists): the stored ones, and for the missing ones a new
+    round from the pattern that is NOT added to the session (the clock plans in a read session)."""
     out = []
     for key in ROUND_KEYS:
         rnd = get_round(session, code_for(fy_be, key))
         if rnd is None:
             start, end, due = PATTERN[key]
-            rnd = Round(code=code_for(fy_be, key), fy=fy_be, key=key, title=round_title(key, fy_be),
-                        period_start=_fy_day(fy_be, start), period_end=_fy_day(fy_be, end),
-                        due_date=_fy_day(fy_be, due))
+            out.append((Round(code=code_for(fy_be, key), fy=fy_be, key=key, title=round_title(key, fy_be),
+                              period_start=_fy_day(fy_be, start), period_end=_fy_day(fy_be, end),
+                              due_date=_fy_day(fy_be, due)), False))
+        else:
+            out.append((rnd, True))
+    return out
+
+
+def open_fy(session: Session, fy_be: int) -> list[Round]:
+    """Create the FY's rounds from the plan's pattern; rounds that exist are left as they are (idempotent)."""
+    out = []
+    for rnd, exists in planned_rounds(session, fy_be):
+        if not exists:
             session.add(rnd)
             session.flush()
         out.append(rnd)
