@@ -12,6 +12,9 @@ from sqlmodel import Session, create_engine
 
 
 def make_engine(url: str, **kw) -> Engine:
+    # Statement parameters (names, deed texts, LINE ids) stay out of exception messages and so out of the logs
+    # and the inbox's error column.
+    kw.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         # check_same_thread=False: handler threads each check out their own connection from this engine.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kw)
@@ -25,6 +28,8 @@ def make_engine(url: str, **kw) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # PDPA erase: deleted and overwritten values are zeroed, not left readable in free space
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -36,6 +41,21 @@ def make_engine(url: str, **kw) -> Engine:
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
     return create_engine(url, **kw)
+
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: move the WAL into the database file and truncate it, so that values just erased (zeroed there by
+    secure_delete) no longer sit in old WAL frames. Nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return
+    with sqlite_writer(engine):
+        raw = engine.raw_connection()  # DBAPI level: a checkpoint cannot run inside the BEGIN SQLAlchemy would emit
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+        finally:
+            raw.close()
 
 
 # SQLite has one writer at a time. Threads of one process that want to write queue on a lock here: a waiter

@@ -39,3 +39,14 @@ def test_an_unknown_kind_raises():
 def test_wrong_arguments_raise():
     with pytest.raises(TypeError):
         EffectRunner(Gateway(), engine=None).run([("link_menu", dict(user="U1"))])
+
+
+def test_a_failed_profile_save_logs_no_line_id(caplog):
+    class Profiles:
+        def get_profile(self, user_id):
+            return {"displayName": "ชื่อในไลน์"}
+
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.effects"):
+        # no engine: the database part fails, which is logged (logs name internal ids, never LINE ids)
+        EffectRunner(Profiles(), engine=None).run([("save_profile", dict(user_id="U" + "c" * 32))])
+    assert caplog.records and "U" + "c" * 32 not in caplog.text and "ชื่อในไลน์" not in caplog.text
