@@ -170,14 +170,17 @@ def bulk_chain(url: str, entries: int) -> float:
                 batch.clear()
         if batch:
             cur.executemany(deed_sql, batch)
+        # v2 entries (HMAC, created_at in the state): the timestamp as the database renders it, as append does
+        cur.execute("SELECT CAST(created_at AS VARCHAR) FROM deed WHERE id = 1")
+        times = (cur.fetchone()[0], None)
         led_sql = (f"INSERT INTO ledgerentry (seq, deed_id, action, payload, prev_hash, hash, created_at)"
                    f" VALUES ({', '.join([ph] * 7)})")
         prev, seq, batch = ledger.GENESIS, 0, []
 
         def add(action, d):
             nonlocal prev, seq
-            body = ledger.canonical(ledger.payload_for(action, d, actor_user_id=d.user_id, at=at))
-            h = ledger.chain_hash(prev, body)
+            body = ledger.canonical(ledger.payload_for(action, d, actor_user_id=d.user_id, at=at, times=times))
+            h = ledger.entry_hash(prev, body)
             seq += 1
             batch.append((seq, d.id, action, body, prev, h, stamp))
             prev = h

@@ -1,6 +1,7 @@
 """The web app factory: `create_app()` builds it; nothing connects to anything at import time."""
 from __future__ import annotations
 
+import logging
 from flask import Flask, jsonify
 
 from bot.config import Config, ConfigError
@@ -70,6 +71,11 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
         # `flask --app bot …`: one line instead of Flask's traceback of the app factory
         raise click.ClickException(f"{exc}. For the demo's database: python -m bot.dev.demo flask <command>") \
             from None
+    from bot.services import ledger
+    ledger.use_key(config.LEDGER_KEY)  # the chain's HMAC key: services take it as a parameter, never from config
+    if not config.LEDGER_KEY and config.APP_ENV == "production":
+        logging.getLogger("bot").warning("LEDGER_KEY is not set: the good-deed ledger is keyed with the public "
+                                         "development key, so an insider could rewrite it undetected")
     app = Flask("bot", instance_relative_config=True)
     app.config["BOT"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.MAX_BODY_BYTES

@@ -51,6 +51,10 @@ class Config:
     # Reply calls of a batch go out on up to this many threads (as many as LINE's round trip calls for:
     # bot/pipeline/replies.py); one per call of a full batch, so a far-away LINE costs a batch one round trip.
     REPLY_THREADS: int = 32
+    # HMAC key of the good-deed ledger (and of the invite-code lockout's LINE-id hashes), kept outside the
+    # database so an insider with SQL access cannot recompute the chain. Unset: a public development key, and
+    # a loud warning at start and in `ledger-verify` (README "Ledger"). Never change it once entries exist.
+    LEDGER_KEY: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":

@@ -157,9 +157,10 @@ def edit_deed(session: Session, deed: Deed, actor: User, changes: dict, *, now: 
     deed.updated_at = now
     session.add(deed)
     session.flush()
-    entry = ledger.append(session, "edit", deed, actor_user_id=actor.id, at=now, changed=changed)
-    session.add(DeedHistory(deed_id=deed.id, actor_user_id=actor.id, action="edit", before=before,
-                            after=_snapshot(deed, changed), ledger_seq=entry.seq, created_at=now))
+    # The history row is hashed into the entry of the change it records (verify checks it against it).
+    ledger.append(session, "edit", deed, actor_user_id=actor.id, at=now, changed=changed,
+                  history=DeedHistory(deed_id=deed.id, actor_user_id=actor.id, action="edit", before=before,
+                                      after=_snapshot(deed, changed), created_at=now))
     return changed
 
 
@@ -167,9 +168,9 @@ def delete_deed(session: Session, deed: Deed, actor: User, *, now: datetime) -> 
     deed.deleted_at = deed.updated_at = now
     session.add(deed)
     session.flush()
-    entry = ledger.append(session, "delete", deed, actor_user_id=actor.id, at=now)
-    session.add(DeedHistory(deed_id=deed.id, actor_user_id=actor.id, action="delete", before={"deleted": False},
-                            after={"deleted": True}, ledger_seq=entry.seq, created_at=now))
+    ledger.append(session, "delete", deed, actor_user_id=actor.id, at=now,
+                  history=DeedHistory(deed_id=deed.id, actor_user_id=actor.id, action="delete",
+                                      before={"deleted": False}, after={"deleted": True}, created_at=now))
 
 
 def erase_user_deeds(session: Session, user: User, *, media_dir: str | None = None,
@@ -188,9 +189,9 @@ def erase_user_deeds(session: Session, user: User, *, media_dir: str | None = No
             h.after = {k: ("" if k in ("description", "photos") else v) for k, v in (h.after or {}).items()}
             session.add(h)
         session.flush()
-        entry = ledger.append(session, "erase", deed, actor_user_id=None, at=now)
-        session.add(DeedHistory(deed_id=deed.id, actor_user_id=None, action="erase", before={}, after={},
-                                ledger_seq=entry.seq, created_at=now))
+        ledger.append(session, "erase", deed, actor_user_id=None, at=now,
+                      history=DeedHistory(deed_id=deed.id, actor_user_id=None, action="erase", before={}, after={},
+                                          created_at=now))
     session.flush()
     for path in files:  # without a media_dir (scripts) the files stay; every chat and CLI caller passes it
         shared = session.scalar(select(func.count()).select_from(Deed)
