@@ -150,6 +150,7 @@ def on_photos(ctx):
             return [th.photo_problem(err.code, files.MAX_PHOTO_BYTES // (1024 * 1024))]
         photos = photos + [photo["path"]]
         _store(ctx, "photos", photos, Step.PHOTOS)
+        svc.note_upload(ctx.session, draft, photo["path"], ctx.user.id)  # an erase removes their photos
         return [th.photo_added(len(photos))]
     if ctx.text not in (th.DONE_WORD, th.KEEP_WORD):
         return None

@@ -153,7 +153,8 @@ def open_draft(session: Session, rnd: Round, bureau_id: int, author_id: int | No
     draft = get_draft(session, rnd.id, bureau_id)
     if draft is None:
         last = latest_submitted(session, rnd.id, bureau_id)
-        data = {"items": dict((last.data or {}).get("items", {}))} if last else {"items": {}}
+        prev = (last.data or {}) if last else {}
+        data = {"items": dict(prev.get("items", {})), "uploads": dict(prev.get("uploads", {}))} if last else {"items": {}}
         draft = RoundReport(round_id=rnd.id, bureau_id=bureau_id, version=0, status=ReportStatus.DRAFT, data=data,
                             author_id=author_id)
         session.add(draft)
@@ -168,6 +169,14 @@ def save_draft(session: Session, draft: RoundReport, data: dict) -> None:
     session.flush()
 
 
+def note_upload(session: Session, draft: RoundReport, path: str, user_id: int) -> None:
+    """Remember who added a photo to the report (data["uploads"]: path → user id), so that erasing that
+    person's data (bot/services/privacy.py) removes their photos and nobody else's."""
+    data = dict(draft.data or {})
+    data["uploads"] = {**data.get("uploads", {}), path: user_id}
+    save_draft(session, draft, data)
+
+
 def submit(session: Session, rnd: Round, bureau_id: int, author_id: int | None, now: datetime,
            counts: dict | None = None) -> RoundReport:
     """Turn the draft into the next submitted version (late after the due date); the draft is removed."""
@@ -176,7 +185,8 @@ def submit(session: Session, rnd: Round, bureau_id: int, author_id: int | None, 
         raise LookupError("no draft")
     top = session.exec(select(func.max(RoundReport.version)).where(
         RoundReport.round_id == rnd.id, RoundReport.bureau_id == bureau_id)).one() or 0
-    data = {"items": (draft.data or {}).get("items", {}), "counts": counts or {}}
+    data = {"items": (draft.data or {}).get("items", {}), "counts": counts or {},
+            "uploads": (draft.data or {}).get("uploads", {})}
     report = RoundReport(round_id=rnd.id, bureau_id=bureau_id, version=top + 1, status=ReportStatus.SUBMITTED,
                          late=is_late(rnd, now), data=data, author_id=author_id, submitted_at=now, updated_at=now)
     session.delete(draft)
