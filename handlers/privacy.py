@@ -48,8 +48,10 @@ def keep(ctx):
 
 def erase(ctx):
     """Anonymise the user, drop roles and state, erase deed details; next: a fresh start if they return."""
-    real_id = svc.erase_user(ctx.session, ctx.user, ctx.state, media_dir=ctx.config.MEDIA_DIR, now=ctx.now)
+    real_id = svc.erase_user(ctx.session, ctx.user, ctx.state, media_dir=ctx.config.MEDIA_DIR, now=ctx.now,
+                             event_id=ctx.event.get("webhookEventId"))
     ctx.after_commit("link_menu", user_id=real_id, rich_menu_id=None)
+    ctx.after_commit("checkpoint")  # SQLite: the erased values leave the WAL too
     return [th.erased()]
 
 
