@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import messages_th.admin as admin_th
 import messages_th.onboarding as th
 from bot.conversation.flow import restart, wait_for_button
 from bot.services import membership as registry
@@ -64,6 +65,10 @@ def on_code(ctx):
         return [th.locked(until)]
     inv, left = registry.check_code(ctx.session, ctx.user, ctx.text, ctx.now)
     if inv is None:
+        alert = registry.guessing_alert(ctx.session, ctx.now)
+        if alert is not None and alert.admins:  # once per window: the key makes the push idempotent
+            ctx.enqueue_push(alert.key, alert.admins, [admin_th.code_guessing_alert(alert.fails, alert.since)],
+                             urgent=True, category="alert")
         until = registry.locked_until(ctx.session, ctx.user, ctx.now)
         return [th.locked(until)] if until else [th.wrong_code(left)]
     ctx.goto(Step.NAME, invite_id=inv.id, bureau_id=inv.bureau_id, mode="invite")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from messages_th.common import CANCEL_WORD, clip, keyword_replies, pb, quick_reply, role_th, text
-from messages_th.dates import thai_date
+from messages_th.dates import thai_date, thai_datetime
 from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
 
 ADMIN_WORD = "ผู้ดูแลระบบ"
@@ -87,3 +87,9 @@ def role_buttons(uid: int, name: str, current: set[str]) -> dict:
 def role_changed(name: str, role: str, grant: bool) -> dict:
     verb = "มอบบทบาท" if grant else "ถอนบทบาท"
     return text(f"{verb}{role_th(role)} {'ให้' if grant else 'ของ'}คุณ{clip(name or '-', 80)} แล้วครับ ✅ เมนูของผู้ใช้เปลี่ยนตามบทบาทแล้ว")
+
+
+def code_guessing_alert(fails: int, since: datetime) -> dict:
+    """To the admins: many wrong invite codes from everyone together (someone may be guessing codes)."""
+    return text(f"⚠️ มีการพิมพ์รหัสเชิญผิด {fails:,} ครั้ง ตั้งแต่ {thai_datetime(since)} (รวมทุกบัญชี)\n"
+                "อาจมีผู้พยายามเดารหัสเชิญ โปรดตรวจสอบและยกเลิกรหัสที่แจกไปแล้วหากจำเป็น")

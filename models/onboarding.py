@@ -29,10 +29,15 @@ class InviteCode(SQLModel, table=True):
 
 
 class RegistrationAttempt(SQLModel, table=True):
-    """A wrong invite code (kind "fail") or the lock it triggered (kind "lock"); persisted, not in memory."""
+    """A wrong invite code (kind "fail") or the lock it triggered (kind "lock"); persisted, not in memory.
+
+    Keyed on `line_hash`, an HMAC of the LINE id (bot/services/membership.py), not on the user row: the lock
+    holds through a PDPA erase and a new follow (a new user row), and no raw LINE id stays after the erase.
+    `user_id` is left empty by new rows (older rows have it)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True)
+    line_hash: Optional[str] = Field(default=None, max_length=64, index=True)
     kind: str = Field(default="fail", max_length=8)
     at: datetime = Field(default_factory=utcnow, index=True)
 

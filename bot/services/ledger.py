@@ -32,6 +32,11 @@ def use_key(key: str | bytes | None) -> None:
     _key = as_key(key)
 
 
+def current_key() -> bytes:
+    """The installed key (the development key until the app installs LEDGER_KEY)."""
+    return _key or as_key(None)
+
+
 def entry_hash(prev_hash: str, payload_json: str, key: str | bytes | None = None) -> str:
     return keyed_hash(as_key(key) if key else (_key or as_key(None)), prev_hash, payload_json)
 PG_LOCK_KEY = 0x6C656467  # pg_advisory_xact_lock key for appends ("ledg")

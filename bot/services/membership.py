@@ -4,6 +4,7 @@ work that returns values: callers pick the words and tell LINE (handlers via `ct
 `ctx.enqueue_push`, the CLI through the outbox and the gateway)."""
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,11 +13,15 @@ from enum import StrEnum
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from bot.services import audience, ledger
+from bot.services.ledger_hash import as_key
 from models.core import Bureau, User, UserRole
 from models.enums import Role, UserStatus
 from models.onboarding import InviteCode, RegistrationAttempt, RichMenuDeployment
 
 MAX_FAILS, WINDOW, LOCK = 5, timedelta(hours=1), timedelta(hours=1)
+GLOBAL_FAILS, GLOBAL_WINDOW = 30, timedelta(minutes=10)  # more wrong codes than this, from everyone: alert admins
+KEEP_ATTEMPTS = timedelta(days=1)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 # top role -> which deployed menu they see (admins get the committee menu)
 MENU_KEY = {Role.STAFF: "staff", Role.COORDINATOR: "coordinator", Role.COMMITTEE: "committee", Role.ADMIN: "committee"}
@@ -46,29 +51,61 @@ def normalize_code(text: str) -> str:
     return "".join(text.split()).upper().replace("-", "")
 
 
-def locked_until(s: Session, user: User, now: datetime) -> datetime | None:
+def line_hash(user: User, key: str | bytes | None = None) -> str:
+    """The lockout's key for a person: HMAC of their LINE id (LEDGER_KEY; `key` None: the app's), so a lock
+    outlives an erase and a new follow, and the rows name no one once the LINE id is gone from the user row."""
+    return hmac.digest(as_key(key) if key else ledger.current_key(), b"invite-lockout\x1f"
+                       + user.line_user_id.encode(), "sha256").hex()
+
+
+def locked_until(s: Session, user: User, now: datetime, *, key: str | bytes | None = None) -> datetime | None:
     lock = s.exec(select(RegistrationAttempt).where(
-        RegistrationAttempt.user_id == user.id, RegistrationAttempt.kind == "lock",
+        RegistrationAttempt.line_hash == line_hash(user, key), RegistrationAttempt.kind == "lock",
         RegistrationAttempt.at > now - LOCK).order_by(RegistrationAttempt.at.desc())).first()
     return lock.at + LOCK if lock else None
 
 
-def check_code(s: Session, user: User, text: str, now: datetime) -> tuple[InviteCode | None, int]:
+def check_code(s: Session, user: User, text: str, now: datetime, *,
+               key: str | bytes | None = None) -> tuple[InviteCode | None, int]:
     """(usable invite, tries left). A wrong code is recorded; the fifth in an hour adds a lock row."""
     inv = s.exec(select(InviteCode).where(InviteCode.code == normalize_code(text)[:20])).first()
     if inv is not None and inv.usable(now) and _bureau_active(s, inv.bureau_id):
         return inv, MAX_FAILS
-    s.add(RegistrationAttempt(user_id=user.id, kind="fail", at=now))
+    who = line_hash(user, key)
+    # rows older than any window only keep a pseudonymous trace: gone after a day
+    s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.at < now - KEEP_ATTEMPTS))
+    s.add(RegistrationAttempt(line_hash=who, kind="fail", at=now))
     s.flush()
     last_lock = s.exec(select(func.max(RegistrationAttempt.at)).where(
-        RegistrationAttempt.user_id == user.id, RegistrationAttempt.kind == "lock")).one()
+        RegistrationAttempt.line_hash == who, RegistrationAttempt.kind == "lock")).one()
     since = max(now - WINDOW, last_lock) if last_lock else now - WINDOW
     fails = s.exec(select(func.count()).select_from(RegistrationAttempt).where(
-        RegistrationAttempt.user_id == user.id, RegistrationAttempt.kind == "fail",
+        RegistrationAttempt.line_hash == who, RegistrationAttempt.kind == "fail",
         RegistrationAttempt.at > since)).one()
     if fails >= MAX_FAILS:
-        s.add(RegistrationAttempt(user_id=user.id, kind="lock", at=now))
+        s.add(RegistrationAttempt(line_hash=who, kind="lock", at=now))
     return None, max(0, MAX_FAILS - fails)
+
+
+@dataclass(frozen=True)
+class GuessingAlert:
+    """Wrong invite codes from everyone together passed GLOBAL_FAILS within GLOBAL_WINDOW: tell the admins,
+    once per fixed window (`key`, the outbox's idempotency key)."""
+    key: str
+    fails: int
+    since: datetime
+    admins: list[str]
+
+
+def guessing_alert(s: Session, now: datetime) -> GuessingAlert | None:
+    """After a wrong code: the alert to send when the office-wide rate is passed (many accounts guessing)."""
+    since = now - GLOBAL_WINDOW
+    fails = s.exec(select(func.count()).select_from(RegistrationAttempt).where(
+        RegistrationAttempt.kind == "fail", RegistrationAttempt.at > since)).one()
+    if fails <= GLOBAL_FAILS:
+        return None
+    window = int(now.timestamp()) // int(GLOBAL_WINDOW.total_seconds())
+    return GuessingAlert(f"alert:invite-codes:{window}", int(fails), since, audience.role_ids(s, Role.ADMIN))
 
 
 def _bureau_active(s: Session, bureau_id: int) -> bool:
@@ -93,7 +130,7 @@ def register(s: Session, user: User, bureau_id: int, full_name: str, position: s
     user.status, user.registered_at, user.updated_at = UserStatus.REGISTERED, now, now
     user.consent_at = user.consent_at or now
     s.add(user)
-    s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.user_id == user.id))
+    s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.line_hash == line_hash(user)))
 
 
 def reject(s: Session, user: User, now: datetime) -> None:

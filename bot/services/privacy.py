@@ -3,11 +3,13 @@
 Erasure keeps only what the plan needs anonymously: the user row (a random pseudonymous id, no names, status
 "erased", the bureau), the deed rows' counts (virtue, date, bureau, source, volunteer numbers; their texts and
 photos are blanked by `bot.services.deeds.erase_user_deeds`, which also appends the ledger's `erase` entries),
-the ledger (salted hashes only) and campaign answers (by internal id). Everything else naming them goes:
-roles, failed-code attempts, the conversation state (drafts and parked flows, with their photos), delegations
-they are part of, their photos in round reports, their settings, the payloads, replies and errors of their
-webhook events (the erase event's own row included), their place among outbox recipients and the pushes
-addressed to them alone, and stored replies or pushes to others that name them. README "Privacy" says why.
+the ledger (salted hashes only), campaign answers (by internal id) and wrong invite codes of the last day
+(keyed by an HMAC of the LINE id, no raw id: the lockout holds through an erase and a new follow; membership.py).
+Everything else naming them goes: roles, older failed-code attempts (by user id), the conversation state
+(drafts and parked flows, with their photos), delegations they are part of, their photos in round reports,
+their settings, the payloads, replies and errors of their webhook events (the erase event's own row
+included), their place among outbox recipients and the pushes addressed to them alone, and stored replies or
+pushes to others that name them. README "Privacy" says why.
 """
 from __future__ import annotations
 
