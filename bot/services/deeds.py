@@ -22,7 +22,7 @@ MAX_DESCRIPTION = 1000
 # marks and vowels above/below, emoji, punctuation and spaces do not count). Thai has no spaces between
 # words, so words cannot be counted; 5 letters is about two short words ("ช่วยงาน", "เก็บขยะ" pass,
 # "👍😊" and "ok" do not).
-MIN_DESCRIPTION_LETTERS = 5
+MIN_DESCRIPTION_LETTERS = 3  # "👍😊" has none; a short Thai word ("หนึ่ง": ห น ง) has three
 DAILY_LIMIT = 20
 DOUBLE_TAP = timedelta(seconds=60)
 EDIT_WINDOW = timedelta(days=7)
