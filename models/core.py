@@ -36,6 +36,9 @@ class User(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     line_user_id: str = Field(max_length=64, unique=True, index=True)
     display_name: Optional[str] = Field(default=None, max_length=200)
+    # คำนำหน้า (นาย, นางสาว, ว่าที่ร้อยตรี, ดร. …), kept apart from the name: messages_th/names.py addresses
+    # people by it; None for users registered before it was asked (they are "คุณ" + first name)
+    title: Optional[str] = Field(default=None, max_length=40)
     full_name: Optional[str] = Field(default=None, max_length=200)
     position: Optional[str] = Field(default=None, max_length=200)
     bureau_id: Optional[int] = Field(default=None, foreign_key="bureau.id", index=True)
