@@ -17,6 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import messages_th.admin as th
+import messages_th.names as names
 import messages_th.onboarding as th_onboarding
 from bot.conversation.context import StaleButton
 from bot.conversation.flow import restart
@@ -48,7 +49,8 @@ def invite(ctx):
 
 def pending(ctx):
     """Requests waiting, each with approve / reject buttons; next: admin.approve or admin.reject."""
-    rows = [(u.id, u.full_name, u.position, registry.bureau_name(ctx.session, u.bureau_id), u.display_name)
+    rows = [(u.id, names.person(u.title, u.full_name), u.position, registry.bureau_name(ctx.session, u.bureau_id),
+             u.display_name)
             for u in registry.pending(ctx.session, 12)]
     return [th.pending_list(rows)]
 
@@ -72,7 +74,7 @@ def _decide(ctx, approve: bool):
                      [th_onboarding.approved_push() if approve else th_onboarding.rejected_push()])
     if approve:
         _relink(ctx, user)
-    return [th.approved(user.full_name) if approve else th.rejected(user.full_name)]
+    return [th.approved(user.full_name, user.title) if approve else th.rejected(user.full_name, user.title)]
 
 
 def roles(ctx):
@@ -85,7 +87,7 @@ def on_search(ctx):
     """Name typed; registered matches as quick replies; next: admin.pick (or type another name)."""
     if ctx.text is None:
         return None
-    rows = [(u.id, u.full_name, registry.bureau_name(ctx.session, u.bureau_id) or "-")
+    rows = [(u.id, names.person(u.title, u.full_name), registry.bureau_name(ctx.session, u.bureau_id) or "-")
             for u in registry.search_registered(ctx.session, ctx.text, SHOWN)]
     if rows:
         ctx.end()
@@ -97,7 +99,7 @@ def pick(ctx):
     user = registry.get_user(ctx.session, ctx.arg("uid", int))
     if user is None or not user.registered:
         return None
-    return [th.role_buttons(user.id, user.full_name, registry.extra_roles(ctx.session, user))]
+    return [th.role_buttons(user.id, names.person(user.title, user.full_name), registry.extra_roles(ctx.session, user))]
 
 
 def set_role(ctx):
@@ -108,7 +110,7 @@ def set_role(ctx):
     grant = op == "grant"
     registry.set_role(ctx.session, user, role, grant)
     _relink(ctx, user)
-    return [th.role_changed(user.full_name, role, grant)]
+    return [th.role_changed(user.full_name, role, grant, user.title)]
 
 
 def _relink(ctx, user) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import messages_th.deputy as th
+import messages_th.names as names
 from bot.conversation.auth import coordinator_of
 from bot.conversation.context import StaleButton
 from bot.conversation.flow import drop_parked, own_bureau, restart
@@ -36,7 +37,9 @@ def _current(ctx):
 
 
 def _name(u: User) -> str:
-    return u.full_name or u.display_name or "?"
+    """Title and full name, no "คุณ" ("นางสาวทดลอง ใจดี"): the full name says exactly who, in the list of
+    colleagues, the confirmation and the push to the deputy."""
+    return names.person(u.title, u.full_name or u.display_name)
 
 
 def start(ctx):
@@ -75,7 +78,7 @@ def choose(ctx):
     ctx.end()
     ctx.enqueue_push(f"deputy:{row.coordinator_id}:{person.id}:{ctx.event.get('webhookEventId')}",
                      person.line_user_id, [th.told_deputy(_name(ctx.user))])
-    return [th.set_ok(_name(person))]
+    return [th.set_ok(_name(person))]  # the full name: the coordinator sees exactly who it is
 
 
 def clear(ctx):

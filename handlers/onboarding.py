@@ -30,7 +30,7 @@ def on_follow(ctx):
     registry.set_following(ctx.session, u, True, ctx.now)
     if u.registered:
         ctx.after_commit("link_menu", user_id=u.line_user_id, rich_menu_id=registry.relink(ctx.session, u))
-        return [th.welcome_back(u.full_name), menu_message(top_role(ctx.session, u))]
+        return [th.welcome_back(u.full_name, u.title), menu_message(top_role(ctx.session, u))]
     if u.status == UserStatus.PENDING_APPROVAL:
         return [th.welcome(), th.pending_note()]
     if u.status == UserStatus.CONSENTED:

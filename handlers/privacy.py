@@ -27,7 +27,8 @@ def export(ctx):
     """Profile, roles, deed counts and list as readable texts; next: nothing."""
     data = svc.export_data(ctx.session, ctx.user)
     u = data.user
-    profile = {"line_user_id": u.line_user_id, "display_name": u.display_name, "full_name": u.full_name,
+    profile = {"line_user_id": u.line_user_id, "display_name": u.display_name, "title": u.title,
+               "full_name": u.full_name,
                "position": u.position, "bureau": data.bureau, "status": u.status,
                "consent_at": thai_datetime(u.consent_at) if u.consent_at else None}
     roles = sorted({role_th(r) for r, _ in roles_of(ctx.session, u)})

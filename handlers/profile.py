@@ -1,9 +1,9 @@
-"""Flow: the profile. See and change name and position; a bureau change needs the new bureau's invite code.
+"""Flow: the profile. See and change title (คำนำหน้า), name and position; a bureau change needs the new bureau's invite code.
 
 ```mermaid
 stateDiagram-v2
-    [*] --> new: profile.edit field=name|position|bureau (buttons of the card: profile keyword / profile.show)
-    new --> new: wrong invite code (bureau; 5 in 1 h → locked)
+    [*] --> new: profile.edit field=title|name|position|bureau (buttons of the card: profile keyword / profile.show)
+    new --> new: wrong invite code (bureau; 5 in 1 h → locked) / not a title
     new --> [*]: saved (a bureau change drops old coordinator roles and relinks the menu)
 ```
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import messages_th.names as names
 import messages_th.onboarding as th
 from bot.conversation.auth import roles_of
 from bot.conversation.context import StaleButton
@@ -20,7 +21,7 @@ from messages_th.common import role_th
 from models.enums import Role
 
 FLOW = "profile"
-FIELDS = ("name", "position", "bureau")
+FIELDS = ("title", "name", "position", "bureau")
 MAX_LEN = 200
 
 
@@ -32,7 +33,8 @@ def show(ctx):
     """Profile card with edit buttons; next: profile.edit."""
     u = ctx.user
     roles = sorted({role_th(r) for r, _ in roles_of(ctx.session, u)})
-    return [th.profile_card(u.full_name, u.position, registry.bureau_name(ctx.session, u.bureau_id) or "", roles)]
+    return [th.profile_card(u.full_name, u.position, registry.bureau_name(ctx.session, u.bureau_id) or "", roles,
+                            u.title)]
 
 
 def edit(ctx):
@@ -59,10 +61,21 @@ def on_new(ctx):
     field = ctx.draft.get("field")
     if field == "bureau":
         return _change_bureau(ctx)
+    if field == "title":
+        ok, title = names.read_title(ctx.text)
+        if not ok:
+            return [th.bad_title(registration=False)]
+        registry.set_profile_field(ctx.session, ctx.user, field, title, ctx.now)
+        ctx.end()
+        return [th.profile_saved()]
     if not ctx.text or len(ctx.text) > MAX_LEN:
         return [th.bad_value(field)]
-    registry.set_profile_field(ctx.session, ctx.user, field, ctx.text, ctx.now)
+    guess, name = names.split_title(ctx.text) if field == "name" else (None, ctx.text)
+    registry.set_profile_field(ctx.session, ctx.user, field, name if guess else ctx.text, ctx.now)
     ctx.end()
+    if guess:  # "นายสมชาย ใจดี" typed as the name: the title goes apart (never "นายนายสมชาย"); the card shows it
+        registry.set_profile_field(ctx.session, ctx.user, "title", guess, ctx.now)
+        return [th.profile_saved(), *show(ctx)]
     return [th.profile_saved()]
 
 

@@ -7,7 +7,9 @@ stateDiagram-v2
     code --> bureau: approval keyword
     code --> name: valid invite code
     bureau --> name: bureau tapped or typed
-    name --> position
+    name --> title: name typed (a title it starts with is split off, to confirm)
+    title --> title: reg.title op=other (type a rank) / op=asis (the name had no title) / not a title
+    title --> position: title tapped or typed (or ไม่ระบุ)
     position --> confirm
     confirm --> name: reg.edit
     confirm --> [*]: reg.confirm, invite (registered; staff menu linked after commit)
@@ -16,13 +18,16 @@ stateDiagram-v2
 
 The name step is prefilled with the LINE display name: consent asks for the `save_profile` effect, which
 fetches the profile after the commit (handlers never call LINE) and stores it; the user may type another.
+The title (คำนำหน้า) is asked apart from the name, so people are addressed right (messages_th/names.py).
 """
 from __future__ import annotations
 
 from enum import StrEnum
 
 import messages_th.admin as admin_th
+import messages_th.names as names
 import messages_th.onboarding as th
+from bot.conversation.context import StaleButton
 from bot.conversation.flow import restart, wait_for_button
 from bot.services import membership as registry
 from messages_th.menu import menu_message
@@ -36,6 +41,7 @@ class Step(StrEnum):
     CODE = "code"
     BUREAU = "bureau"
     NAME = "name"
+    TITLE = "title"
     POSITION = "position"
     CONFIRM = "confirm"
 
@@ -102,11 +108,35 @@ def on_bureau(ctx):
 
 
 def on_name(ctx):
-    """Name typed (or the LINE name tapped); next: the position."""
+    """Name typed (or the LINE name tapped); next: the title (to confirm, when the name started with one)."""
     if not _ok(ctx.text):
         return [th.bad_value("name")] if ctx.text is not None else None
-    ctx.goto(Step.POSITION, full_name=ctx.text)
+    guess, name = names.split_title(ctx.text)
+    ctx.goto(Step.TITLE, full_name=name if guess else ctx.text, typed_name=ctx.text, title_guess=guess)
+    return [ask_title(ctx)]
+
+
+def on_title(ctx):
+    """Title tapped or typed (ranks, academic titles; "ไม่ระบุ" for none); next: the position."""
+    if ctx.text is None:
+        return None
+    ok, title = names.read_title(ctx.text)
+    if not ok:
+        return [th.bad_title()]
+    ctx.goto(Step.POSITION, title=title)
     return [th.ask_position()]
+
+
+def on_title_button(ctx):
+    """reg.title op=other: say to type it; op=asis: the name had no title after all, keep it as typed."""
+    op = ctx.arg("op")
+    if op == "other":
+        return [th.ask_title_typed()]
+    if op != "asis":
+        raise StaleButton(f"no title op {op}")
+    if ctx.draft.get("title_guess"):
+        ctx.goto(Step.TITLE, full_name=ctx.draft.get("typed_name") or ctx.draft.get("full_name"), title_guess=None)
+    return [ask_title(ctx)]
 
 
 def on_position(ctx):
@@ -130,13 +160,14 @@ def on_confirm(ctx):
     d, u = ctx.draft, ctx.user
     ctx.end()
     if d.get("mode") == "approval":
-        registry.request_approval(ctx.session, u, d["bureau_id"], d["full_name"], d["position"], ctx.now)
+        registry.request_approval(ctx.session, u, d["bureau_id"], d["full_name"], d["position"], ctx.now,
+                                  d.get("title"))
         return [th.request_sent()]
     if not registry.register_with_invite(ctx.session, u, d.get("invite_id"), d["bureau_id"], d["full_name"],
-                                         d["position"], ctx.now):
+                                         d["position"], ctx.now, d.get("title")):
         return [th.code_gone()]
     ctx.after_commit("link_menu", user_id=u.line_user_id, rich_menu_id=registry.relink(ctx.session, u))
-    return [th.registered(d["full_name"], registry.bureau_name(ctx.session, d["bureau_id"])),
+    return [th.registered(d["full_name"], registry.bureau_name(ctx.session, d["bureau_id"]), d.get("title")),
             menu_message(Role.STAFF)]
 
 
@@ -150,10 +181,14 @@ def ask_name(ctx) -> dict:
     return th.ask_name(ctx.user.display_name)
 
 
+def ask_title(ctx) -> dict:
+    return th.ask_title(ctx.draft.get("full_name") or "", ctx.draft.get("title_guess"))
+
+
 def confirm_card(ctx) -> dict:
     d = ctx.draft
     return th.confirm_card(d["full_name"], d["position"], registry.bureau_name(ctx.session, d["bureau_id"]),
-                           d.get("mode") == "approval")
+                           d.get("mode") == "approval", d.get("title"))
 
 
 def _ok(value: str | None) -> bool:
@@ -163,6 +198,7 @@ def _ok(value: str | None) -> bool:
 def register(router) -> None:
     router.text(th.APPROVAL_WORD, request_approval)
     router.postback("reg.bureau", on_bureau, in_step=(FLOW, Step.BUREAU))
+    router.postback("reg.title", on_title_button, in_step=(FLOW, Step.TITLE))
     router.postback("reg.edit", on_edit, in_step=(FLOW, Step.CONFIRM))
     router.postback("reg.confirm", on_confirm, in_step=(FLOW, Step.CONFIRM))
     # the code step reads the approval word itself (it is also a menu word elsewhere)
@@ -170,5 +206,6 @@ def register(router) -> None:
                 takes=(th.APPROVAL_WORD,))
     router.step(FLOW, Step.BUREAU, on_bureau, th.HINTS[Step.BUREAU], prompt=ask_bureau)
     router.step(FLOW, Step.NAME, on_name, th.HINTS[Step.NAME], prompt=ask_name)
+    router.step(FLOW, Step.TITLE, on_title, th.HINTS[Step.TITLE], prompt=ask_title)
     router.step(FLOW, Step.POSITION, on_position, th.HINTS[Step.POSITION], prompt=lambda ctx: th.ask_position())
     router.step(FLOW, Step.CONFIRM, wait_for_button, th.HINTS[Step.CONFIRM], prompt=confirm_card)

@@ -6,6 +6,7 @@ from datetime import datetime
 from messages_th.common import CANCEL_WORD, clip, keyword_replies, pb, quick_reply, role_th, text
 from messages_th.dates import thai_date, thai_datetime
 from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
+from messages_th.names import address
 
 ADMIN_WORD = "ผู้ดูแลระบบ"
 EXTRA_ROLES = ("coordinator", "committee", "admin")
@@ -34,7 +35,7 @@ def invite_created(code: str, bureau: str, expires: datetime | None, uses: int |
 
 
 def pending_list(rows: list[tuple[int, str, str, str, str]]) -> dict:
-    """rows: (user id, full name, position, bureau, LINE display name)."""
+    """rows: (user id, the person as names.person words it, position, bureau, LINE display name)."""
     if not rows:
         return text("ไม่มีคำขอลงทะเบียนที่รออนุมัติครับ ✅")
     cards = [bubble(clip(name or "-", 60), [kv_row("ตำแหน่ง", pos or "-"), kv_row("สำนัก", bureau or "-"),
@@ -46,12 +47,12 @@ def pending_list(rows: list[tuple[int, str, str, str, str]]) -> dict:
     return flex(f"คำขอลงทะเบียนที่รออนุมัติ {len(rows)} รายการ", carousel(cards))
 
 
-def approved(name: str) -> dict:
-    return text(f"อนุมัติคุณ{clip(name or '-', 80)} แล้วครับ ✅ ระบบแจ้งผู้ขอให้ทราบแล้ว")
+def approved(name: str, title: str | None = None) -> dict:
+    return text(f"อนุมัติ{address(title, name)} แล้วครับ ✅ ระบบแจ้งผู้ขอให้ทราบแล้ว")
 
 
-def rejected(name: str) -> dict:
-    return text(f"ไม่อนุมัติคำขอของคุณ{clip(name or '-', 80)} แล้วครับ ระบบแจ้งผู้ขอให้ทราบแล้ว")
+def rejected(name: str, title: str | None = None) -> dict:
+    return text(f"ไม่อนุมัติคำขอของ{address(title, name)} แล้วครับ ระบบแจ้งผู้ขอให้ทราบแล้ว")
 
 
 def not_pending() -> dict:
@@ -63,7 +64,7 @@ def ask_search() -> dict:
 
 
 def matches(rows: list[tuple[int, str, str]]) -> dict:
-    """rows: (user id, full name, bureau)."""
+    """rows: (user id, the person as names.person words it, bureau)."""
     if not rows:
         return text("ไม่พบบุคลากรที่ลงทะเบียนแล้วชื่อนี้ครับ ลองพิมพ์ใหม่ หรือพิมพ์ \"ยกเลิก\"",
                     keyword_replies(CANCEL_WORD))
@@ -84,9 +85,9 @@ def role_buttons(uid: int, name: str, current: set[str]) -> dict:
     return flex(f"บทบาทของ {name}: {roles}", card)
 
 
-def role_changed(name: str, role: str, grant: bool) -> dict:
+def role_changed(name: str, role: str, grant: bool, title: str | None = None) -> dict:
     verb = "มอบบทบาท" if grant else "ถอนบทบาท"
-    return text(f"{verb}{role_th(role)} {'ให้' if grant else 'ของ'}คุณ{clip(name or '-', 80)} แล้วครับ ✅ เมนูของผู้ใช้เปลี่ยนตามบทบาทแล้ว")
+    return text(f"{verb}{role_th(role)} {'ให้' if grant else 'ของ'}{address(title, name)} แล้วครับ ✅ เมนูของผู้ใช้เปลี่ยนตามบทบาทแล้ว")
 
 
 def code_guessing_alert(fails: int, since: datetime) -> dict:

@@ -8,15 +8,17 @@ from messages_th.common import (CANCEL_WORD, MENU_WORD, REGISTER_WORD, clip, key
                                 quick_reply, text)
 from messages_th.dates import thai_datetime
 from messages_th.flex import MUTED, bubble, button, flex, kv_row, separator, txt
+from messages_th.names import NO_TITLE, OTHER_TITLE, TITLE_BUTTONS, TITLE_EXAMPLES, TITLE_MAX, address, person
 
 CONSENT_WORD, APPROVAL_WORD = "ยินยอม", "ขออนุมัติจากผู้ดูแล"
 REGISTER_WORDS = (REGISTER_WORD, CONSENT_WORD, "register")
 HINTS = {"code": "รหัสเชิญของสำนัก (พิมพ์เป็นข้อความ)", "bureau": "ชื่อหรือรหัสย่อของสำนัก",
-         "name": "ชื่อ-นามสกุล (พิมพ์เป็นข้อความ)", "position": "ตำแหน่ง (พิมพ์เป็นข้อความ)",
+         "name": "ชื่อ-นามสกุล (พิมพ์เป็นข้อความ)",
+         "title": f"คำนำหน้าชื่อ (แตะปุ่ม หรือพิมพ์ เช่น {TITLE_EXAMPLES})", "position": "ตำแหน่ง (พิมพ์เป็นข้อความ)",
          "confirm": "การแตะปุ่ม \"ยืนยัน\" หรือ \"แก้ไข\"", "new": "ข้อความใหม่ (พิมพ์เป็นข้อความ)"}
-FIELD_TH = {"name": "ชื่อ", "position": "ตำแหน่ง"}
+FIELD_TH = {"name": "ชื่อ", "position": "ตำแหน่ง", "title": "คำนำหน้าชื่อ"}
 PROFILE_WORDS, EXPORT_WORD, ERASE_WORD = ("ข้อมูลส่วนตัว", "โปรไฟล์"), "ข้อมูลของฉัน", "ลบข้อมูลของฉัน"
-PDPA = (("ข้อมูลที่เก็บ", "LINE user ID, ชื่อที่แสดงใน LINE, ชื่อ-นามสกุล, ตำแหน่ง, สำนัก, บันทึกความดีและรูปภาพ, "
+PDPA = (("ข้อมูลที่เก็บ", "LINE user ID, ชื่อที่แสดงใน LINE, คำนำหน้าชื่อ, ชื่อ-นามสกุล, ตำแหน่ง, สำนัก, บันทึกความดีและรูปภาพ, "
          "รายงานที่ส่งผ่านบอท"),
         ("เพื่อ", "ยืนยันว่าเป็นบุคลากรของสำนักงาน บันทึกความดี รายงานผลตามแผนคุณธรรม และส่งการแจ้งเตือน"),
         ("ผู้ที่เห็นข้อมูล", "ตัวท่าน ผู้ประสานงานของสำนัก คณะกรรมการจริยธรรม และผู้ดูแลระบบ ตามหน้าที่เท่านั้น"),
@@ -46,8 +48,8 @@ def refused() -> dict:
                 keyword_replies(CONSENT_WORD, "อ่านหลักคุณธรรม"))
 
 
-def welcome_back(name: str | None) -> dict:
-    return text(f"ยินดีต้อนรับกลับครับ คุณ{clip(name or '', 60)} 🙏 ข้อมูลเดิมของท่านยังอยู่ครบ ใช้งานต่อได้เลย",
+def welcome_back(name: str | None, title: str | None = None) -> dict:
+    return text(f"ยินดีต้อนรับกลับครับ {address(title, name, 60)} 🙏 ข้อมูลเดิมของท่านยังอยู่ครบ ใช้งานต่อได้เลย",
                 keyword_replies(MENU_WORD))
 
 
@@ -94,6 +96,37 @@ def ask_name(prefill: str | None) -> dict:
     return text("กรุณาพิมพ์ชื่อ-นามสกุลจริงของท่านครับ" + hint, qr)
 
 
+def _title_items(skip: str | None = None) -> list[tuple[str, dict]]:
+    items = [(t, msg_action(t, t)) for t in TITLE_BUTTONS if t != skip]
+    return items + [(OTHER_TITLE, pb(OTHER_TITLE, "reg.title", display_text=OTHER_TITLE, op="other")),
+                    (NO_TITLE, msg_action(NO_TITLE, NO_TITLE))]
+
+
+def ask_title(name: str, guess: str | None = None) -> dict:
+    """The title step: buttons for the everyday titles; with `guess` (split off the typed name) a confirmation."""
+    if guess:
+        yes = clip(f"ใช่ {guess}", 20)
+        items = [(yes, msg_action(yes, clip(guess, 300))), *_title_items(skip=guess),
+                 ("ชื่อนี้ไม่มีคำนำหน้า", pb("ชื่อนี้ไม่มีคำนำหน้า", "reg.title", display_text="ชื่อนี้ไม่มีคำนำหน้า",
+                                            op="asis"))]
+        return text(f"ชื่อที่พิมพ์ขึ้นต้นด้วยคำนำหน้า \"{clip(guess, TITLE_MAX)}\" ครับ จะบันทึกเป็น\n"
+                    f"คำนำหน้า: {clip(guess, TITLE_MAX)}\nชื่อ-นามสกุล: {clip(name, 200)}\n"
+                    f"ถูกต้องไหมครับ แตะ \"{yes}\" หรือเลือกคำนำหน้าอื่น", quick_reply(items))
+    return text(f"คำนำหน้าชื่อของท่านคืออะไรครับ\nแตะเลือก หรือแตะ \"{OTHER_TITLE}\" สำหรับยศหรือตำแหน่งทางวิชาการ "
+                f"(เช่น {TITLE_EXAMPLES})", quick_reply(_title_items()))
+
+
+def ask_title_typed() -> dict:
+    return text(f"พิมพ์คำนำหน้าชื่อของท่านได้เลยครับ (ไม่เกิน {TITLE_MAX} ตัวอักษร) เช่น {TITLE_EXAMPLES}",
+                quick_reply([(t, msg_action(t, t)) for t in (*TITLE_BUTTONS, NO_TITLE, CANCEL_WORD)]))
+
+
+def bad_title(registration: bool = True) -> dict:
+    items = _title_items() if registration else [(t, msg_action(t, t)) for t in (*TITLE_BUTTONS, NO_TITLE, CANCEL_WORD)]
+    return text(f"คำนำหน้าชื่อต้องเป็นตัวอักษร ยาวไม่เกิน {TITLE_MAX} ตัวอักษร บรรทัดเดียวครับ (เช่น {TITLE_EXAMPLES}) "
+                "ลองอีกครั้ง", quick_reply(items))
+
+
 def ask_position() -> dict:
     return text("ตำแหน่งของท่านคืออะไรครับ (เช่น นักวิเคราะห์นโยบายและแผนชำนาญการ)")
 
@@ -102,16 +135,17 @@ def bad_value(field: str) -> dict:
     return text(f"{FIELD_TH.get(field, field)}ต้องเป็นข้อความ ยาวไม่เกิน 200 ตัวอักษรครับ ลองพิมพ์ใหม่อีกครั้ง")
 
 
-def confirm_card(name: str, position: str, bureau: str, approval: bool) -> dict:
+def confirm_card(name: str, position: str, bureau: str, approval: bool, title: str | None = None) -> dict:
     head = "ตรวจสอบข้อมูลก่อนส่งคำขอ" if approval else "ตรวจสอบข้อมูลก่อนลงทะเบียน"
-    card = bubble(head, [kv_row("ชื่อ", name), kv_row("ตำแหน่ง", position), kv_row("สำนัก", bureau)],
+    card = bubble(head, [kv_row("คำนำหน้า", clip(title or "ไม่ระบุ", TITLE_MAX)), kv_row("ชื่อ", name),
+                         kv_row("ตำแหน่ง", position), kv_row("สำนัก", bureau)],
                   [button("ยืนยัน", pb("ยืนยัน", "reg.confirm", display_text="ยืนยัน")),
                    button("แก้ไข", pb("แก้ไข", "reg.edit", display_text="แก้ไข"), "secondary")])
-    return flex(f"{head}: {name} / {position} / {bureau}", card)
+    return flex(f"{head}: {person(title, name, 200)} / {position} / {bureau}", card)
 
 
-def registered(name: str, bureau: str) -> dict:
-    return text(f"ลงทะเบียนเรียบร้อยครับ 🎉 คุณ{clip(name, 80)} ({clip(bureau, 80)})\n"
+def registered(name: str, bureau: str, title: str | None = None) -> dict:
+    return text(f"ลงทะเบียนเรียบร้อยครับ 🎉 {address(title, name)} ({clip(bureau, 80)})\n"
                 "เมนูด้านล่างจอเปลี่ยนเป็นเมนูบุคลากรแล้ว หรือพิมพ์ \"เมนู\" ได้ทุกเมื่อ")
 
 
@@ -135,19 +169,24 @@ def rejected_push() -> dict:
 
 # ---- profile --------------------------------------------------------------------------------
 
-def profile_card(name: str, position: str, bureau: str, roles: list[str]) -> dict:
-    edits = (("แก้ชื่อ", "name"), ("แก้ตำแหน่ง", "position"), ("ย้ายสำนัก", "bureau"))
-    card = bubble("👤 ข้อมูลส่วนตัว", [kv_row("ชื่อ", name or "-"), kv_row("ตำแหน่ง", position or "-"),
+def profile_card(name: str, position: str, bureau: str, roles: list[str], title: str | None = None) -> dict:
+    edits = (("แก้คำนำหน้า", "title"), ("แก้ชื่อ", "name"), ("แก้ตำแหน่ง", "position"), ("ย้ายสำนัก", "bureau"))
+    card = bubble("👤 ข้อมูลส่วนตัว", [kv_row("คำนำหน้า", clip(title or "ไม่ระบุ", TITLE_MAX)),
+                                       kv_row("ชื่อ", name or "-"), kv_row("ตำแหน่ง", position or "-"),
                                        kv_row("สำนัก", bureau or "-"), kv_row("บทบาท", ", ".join(roles))],
                   [button(label, pb(label, "profile.edit", display_text=label, field=f), "secondary")
                    for label, f in edits])
-    return flex(f"ข้อมูลส่วนตัว: {name} / {position} / {bureau}", card)
+    return flex(f"ข้อมูลส่วนตัว: {person(title, name, 200)} / {position} / {bureau}", card)
 
 
 def ask_new(field: str) -> dict:
     if field == "bureau":
         return text("การย้ายสำนักต้องใช้รหัสเชิญของสำนักใหม่ครับ (หรือให้ผู้ดูแลระบบเปลี่ยนให้)\n"
                     "กรุณาพิมพ์รหัสเชิญของสำนักใหม่", keyword_replies(CANCEL_WORD))
+    if field == "title":
+        return text(f"แตะเลือกคำนำหน้าชื่อใหม่ หรือพิมพ์เอง (เช่น {TITLE_EXAMPLES})\n"
+                    f"แตะ \"{NO_TITLE}\" หากไม่ประสงค์ระบุ",
+                    quick_reply([(t, msg_action(t, t)) for t in (*TITLE_BUTTONS, NO_TITLE, CANCEL_WORD)]))
     return text("พิมพ์ชื่อ-นามสกุลใหม่ครับ" if field == "name" else "พิมพ์ตำแหน่งใหม่ครับ",
                 keyword_replies(CANCEL_WORD))
 

@@ -6,7 +6,8 @@ from messages_th.dates import thai_date
 from messages_th.flex import bubble, button, flex, txt
 from messages_th.onboarding import ERASE_WORD, EXPORT_WORD  # noqa: F401 - the keywords, for handlers/privacy.py
 
-EXPORT_FIELDS = (("line_user_id", "LINE user ID"), ("display_name", "ชื่อใน LINE"), ("full_name", "ชื่อ-นามสกุล"),
+EXPORT_FIELDS = (("line_user_id", "LINE user ID"), ("display_name", "ชื่อใน LINE"), ("title", "คำนำหน้าชื่อ"),
+                 ("full_name", "ชื่อ-นามสกุล"),
                  ("position", "ตำแหน่ง"), ("bureau", "สำนัก"), ("status", "สถานะ"), ("consent_at", "ให้ความยินยอมเมื่อ"))
 # `User.status` values (models.enums.UserStatus) in the words a user reads; an unknown value shows as it is
 USER_STATUS_TH = {"new": "ผู้ใช้ใหม่ (ยังไม่ลงทะเบียน)", "consented": "ให้ความยินยอมแล้ว ยังลงทะเบียนไม่เสร็จ",

@@ -125,8 +125,9 @@ def use_invite(s: Session, inv: InviteCode, now: datetime) -> bool:
     return ok and (inv.expires_at is None or inv.expires_at > now)
 
 
-def register(s: Session, user: User, bureau_id: int, full_name: str, position: str, now: datetime) -> None:
-    user.bureau_id, user.full_name, user.position = bureau_id, full_name, position
+def register(s: Session, user: User, bureau_id: int, full_name: str, position: str, now: datetime,
+             title: str | None = None) -> None:
+    user.bureau_id, user.full_name, user.position, user.title = bureau_id, full_name, position, title
     user.status, user.registered_at, user.updated_at = UserStatus.REGISTERED, now, now
     user.consent_at = user.consent_at or now
     s.add(user)
@@ -150,7 +151,7 @@ class Decision:
 def decide(s: Session, user: User, approve: bool, now: datetime) -> Decision:
     """An admin's answer to a pending registration; the caller tells the requester (outbox push)."""
     if approve:
-        register(s, user, user.bureau_id, user.full_name, user.position, now)
+        register(s, user, user.bureau_id, user.full_name, user.position, now, user.title)
     else:
         reject(s, user, now)
     s.flush()
@@ -228,7 +229,7 @@ def give_consent(s: Session, user: User, now: datetime) -> bool:
 def refuse_consent(s: Session, user: User, now: datetime) -> None:
     """No consent: keep only the refusal (nothing personal)."""
     user.status, user.consent_at, user.display_name, user.full_name = UserStatus.REFUSED, None, None, None
-    user.position, user.bureau_id, user.updated_at = None, None, now
+    user.position, user.bureau_id, user.title, user.updated_at = None, None, None, now
     s.add(user)
 
 
@@ -256,29 +257,32 @@ def get_user(s: Session, user_id: int | None) -> User | None:
 
 
 def request_approval(s: Session, user: User, bureau_id: int, full_name: str, position: str,
-                     now: datetime) -> None:
+                     now: datetime, title: str | None = None) -> None:
     """No invite code: the request waits for an admin (`decide`)."""
     user.status, user.bureau_id, user.full_name, user.position = (UserStatus.PENDING_APPROVAL, bureau_id,
                                                                   full_name, position)
+    user.title = title
     user.updated_at = now
     s.add(user)
 
 
 def register_with_invite(s: Session, user: User, invite_id: int | None, bureau_id: int, full_name: str,
-                         position: str, now: datetime) -> bool:
+                         position: str, now: datetime, title: str | None = None) -> bool:
     """Register with the invite checked at the code step; False when it went meanwhile (expired, used up,
     revoked) and nothing was written."""
     inv = s.get(InviteCode, invite_id) if invite_id else None
     if inv is None or inv.bureau_id != bureau_id or not use_invite(s, inv, now):
         return False
-    register(s, user, bureau_id, full_name, position, now)
+    register(s, user, bureau_id, full_name, position, now, title)
     return True
 
 
-def set_profile_field(s: Session, user: User, field: str, value: str, now: datetime) -> None:
-    """Name or position, typed by the user."""
+def set_profile_field(s: Session, user: User, field: str, value: str | None, now: datetime) -> None:
+    """Name, title (None: not given) or position, typed by the user."""
     if field == "name":
         user.full_name = value
+    elif field == "title":
+        user.title = value
     elif field == "position":
         user.position = value
     else:

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from bot.dev.demo.seed import fake_line_id
-from tests.browser.test_simulator import DESKTOP, bot_messages, page_at, pick, say  # noqa: F401 - fixture
+from tests.browser.test_simulator import (DESKTOP, bot_messages, page_at, pick, say,  # noqa: F401 - fixture
+                                         tap_quick_reply)
 
 
 def test_an_invite_code_on_the_page_registers_a_new_user(page_at, stack):  # noqa: F811
@@ -37,6 +38,7 @@ def test_an_invite_code_on_the_page_registers_a_new_user(page_at, stack):  # noq
     page.get_by_test_id("composer-input").press("Enter")
     expect(bot_messages(page)).not_to_have_count(n)
     say(page, "ทดลอง รหัสจากหน้าเว็บ")
+    tap_quick_reply(page, "นาย")  # the title (คำนำหน้า) step's button
     say(page, "นักวิเคราะห์ทดลองงาน")
     n = bot_messages(page).count()
     page.locator("[data-testid=flex-button]", has_text="ยืนยัน").last.click()

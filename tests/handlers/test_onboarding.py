@@ -48,6 +48,7 @@ def test_follow_consent_code_register_links_the_staff_menu(send, line, db, menus
     name_prompt = line.messages_for(U)[-1]
     assert name_prompt["quickReply"]["items"][0]["action"]["text"] == "สมหญิง LINE"  # prefilled from LINE
     send("text", U, "สมหญิง ใจงาม")
+    send("text", U, "นาง")  # the title (คำนำหน้า) step
     send("text", U, "นักวิเคราะห์นโยบายและแผน")
     assert "สมหญิง ใจงาม" in texts_to(line, U)[-1]
     send("postback", U, encode("reg.confirm"))
@@ -64,9 +65,11 @@ def test_typed_name_replaces_the_line_name_and_edit_goes_back(send, line, db, me
     send("postback", U, encode("consent.yes"))
     send("text", U, invite)
     send("text", U, "ชื่อผิด")
+    send("text", U, "นาย")
     send("text", U, "ตำแหน่ง")
     send("postback", U, encode("reg.edit"))
     send("text", U, "ชื่อถูก")
+    send("text", U, "นาย")
     send("text", U, "ตำแหน่งจริง")
     send("postback", U, encode("reg.confirm"))
     assert user(db).full_name == "ชื่อถูก" and user(db).position == "ตำแหน่งจริง"
@@ -158,6 +161,7 @@ def test_approval_path_then_admin_approves_in_chat(send, line, db, menus):
     assert "สำนักใด" in texts_to(line, U)[-1]
     send("postback", U, encode("reg.bureau", id=bid))
     send("text", U, "รอ อนุมัติ")
+    send("text", U, "นางสาว")
     send("text", U, "เจ้าหน้าที่")
     send("postback", U, encode("reg.confirm"))
     assert user(db).status == "pending_approval" and "ส่งคำขอ" in texts_to(line, U)[-1]

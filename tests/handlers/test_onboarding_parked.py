@@ -34,7 +34,8 @@ def test_help_in_the_name_step_then_resume_asks_for_the_name_again(send, line, d
     assert "ชื่อ-นามสกุล" in prompt["text"]  # the name step's question again, with the LINE name to tap
     assert prompt["quickReply"]["items"][0]["action"]["text"] == "สมหญิง LINE"
 
-    send("text", U, "สมหญิง ใจงาม")  # the draft (the checked invite code) was kept: on to the position
+    send("text", U, "สมหญิง ใจงาม")  # the draft (the checked invite code) was kept: on to the title
+    send("text", U, "นาง")  # then the position
     assert "ตำแหน่ง" in texts_to(line, U)[-1]
     with db() as s:
         state_user = s.exec(select(User).where(User.line_user_id == U)).one()

@@ -47,6 +47,7 @@ def test_page_lists_a_code_per_bureau_that_registers_a_new_user(client, send, li
     send("postback", NEW, encode("consent.yes"))
     send("text", NEW, innov["code"])
     send("text", NEW, "ทดลอง ใจดี")
+    send("text", NEW, "นาย")  # the title (คำนำหน้า) step
     send("text", NEW, "นักวิชาการทดลองงาน")
     send("postback", NEW, encode("reg.confirm"))
     assert any("ลงทะเบียนเรียบร้อย" in t for t in texts_to(line, NEW))
