@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from sqlmodel import select
 
 import messages_th.onboarding as th
+from messages_th.names import person
 from bot.cli._common import bot_state, bureau_or_fail, session, user_or_fail
 from bot.line.outbox import enqueue
 from bot.services import membership as registry
@@ -139,7 +140,8 @@ def staff_list(bureau_ref):
         for u in s.exec(q):
             b = s.get(Bureau, u.bureau_id) if u.bureau_id else None
             extra = ",".join(r.role for r in s.exec(select(UserRole).where(UserRole.user_id == u.id)))
-            cols = [u.line_user_id, b.code if b else "-", u.full_name or "-", u.position or "-", extra or Role.STAFF]
+            cols = [u.line_user_id, b.code if b else "-", person(u.title, u.full_name), u.position or "-",
+                    extra or Role.STAFF]
             click.echo("\t".join(cols + ([] if u.following else ["(unfollowed)"])))
 
 
@@ -148,7 +150,7 @@ def registrations_list():
     with session(readonly=True) as s:
         for u in registry.pending(s, 500):
             b = s.get(Bureau, u.bureau_id) if u.bureau_id else None
-            click.echo(f"{u.line_user_id}\t{b.code if b else '-'}\t{u.full_name}\t{u.position or '-'}")
+            click.echo(f"{u.line_user_id}\t{b.code if b else '-'}\t{person(u.title, u.full_name)}\t{u.position or '-'}")
 
 
 def _decision_command(op: str):

@@ -80,6 +80,7 @@ def personas():
     from sqlmodel import select
 
     from bot.conversation.auth import RANK
+    from messages_th.names import person
     from models.core import Bureau, User, UserRole
     from models.db import session_scope
 
@@ -94,7 +95,7 @@ def personas():
             user_roles = sorted(set(roles.get(u.id, [])) | ({"staff"} if u.registered else set()),
                                 key=lambda r: -RANK.get(r, 0))
             b = bureaus.get(u.bureau_id)
-            out.append({"userId": u.line_user_id, "name": u.full_name or u.display_name or u.line_user_id[:9],
+            out.append({"userId": u.line_user_id, "name": person(u.title, u.full_name or u.display_name or u.line_user_id[:9]),
                         "position": u.position, "bureau": b.name if b else None,
                         "bureauCode": b.code if b else None, "status": u.status,
                         "roles": user_roles, "role": user_roles[0] if user_roles else None})

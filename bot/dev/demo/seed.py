@@ -74,8 +74,10 @@ def _people(s: Session, bureaus: dict[str, Bureau], now: datetime) -> list[tuple
         uid = fake_line_id(key)
         u = s.exec(select(User).where(User.line_user_id == uid)).first()
         if u is None:
-            u = User(line_user_id=uid, display_name=name.split()[0].removeprefix("นางสาว").removeprefix("นาย")
-                     .removeprefix("นาง") or name, full_name=name, position=position,
+            from messages_th.names import first_name, split_title
+            title, plain = split_title(name)  # the title apart, as registration keeps it ("อนุมัตินายธนกร …")
+            u = User(line_user_id=uid, display_name=first_name(plain) or name, title=title, full_name=plain,
+                     position=position,
                      bureau_id=bureaus[code].id, status="registered", consent_at=now, registered_at=now,
                      created_at=now, updated_at=now)
             s.add(u)
@@ -148,6 +150,7 @@ def seed(s: Session, now: datetime | None = None, echo=print) -> dict:
 
 def _report(summary: dict, bureaus: dict, people: list, echo) -> None:
     from messages_th.common import role_th
+    from messages_th.names import person
 
     echo(f"demo data: {summary['bureaus']} bureaus, {summary['people']} people, "
          f"{summary.get('deeds', 0)} new deeds, {len(summary.get('rounds') or [])} rounds this FY")
@@ -158,4 +161,4 @@ def _report(summary: dict, bureaus: dict, people: list, echo) -> None:
             echo(f"  {invites.get(code, '-'):<10} {b.name} ({code})")
     echo("personas:")
     for key, user, roles in people:
-        echo(f"  {user.line_user_id}  {role_th(roles[0] if roles else 'staff'):<22} {user.full_name}")
+        echo(f"  {user.line_user_id}  {role_th(roles[0] if roles else 'staff'):<22} {person(user.title, user.full_name)}")

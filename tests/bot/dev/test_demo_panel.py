@@ -140,3 +140,11 @@ def test_demo_env_for_the_cli_has_the_database_and_no_secrets(tmp_path, monkeypa
     assert env["DATABASE_URL"] == "sqlite:////tmp/elsewhere.sqlite3" and env["SANDBOX"] == "1"
     (tmp_path / "demo.env").unlink()
     assert demo.cli_env({"PATH": "/bin"})["DATABASE_URL"] == f"sqlite:///{demo.DEMO_DB}"
+
+
+def test_the_demo_personas_keep_their_title_apart(send, line, db, seeded):
+    """issue 14: the demo showed "อนุมัติคุณนายสมชาย…" because the titles were part of the names."""
+    with db() as s:
+        admin = s.exec(select(User).where(User.line_user_id == fake_line_id("admin"))).one()
+        assert (admin.title, admin.full_name, admin.display_name) == ("นาย", "ธนกร ศรีสุจริต", "ธนกร")
+        assert all(not u.full_name.startswith(("นาย", "นาง")) for u in s.exec(select(User)))
