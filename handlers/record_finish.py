@@ -5,6 +5,7 @@ from __future__ import annotations
 import messages_th.deeds as td
 from bot.services import deeds as svc
 from bot.services import deed_stats as stats
+from bot.services import numbers
 from bot.line.gateway import GatewayError
 from handlers.record import FLOW, STEP_OF_FIELD, Step, advance, prompt, prompt_for
 from models.enums import Role
@@ -30,30 +31,34 @@ def on_photo(ctx):
     return [td.photo_saved(len(photos), svc.MAX_PHOTOS)]
 
 
-def _number(ctx, field: str, cast, low, high):
+def _number(ctx, field: str, read, low, high, *, whole: bool = False):
+    """A number read out of the answer ("ประมาณ 20 คน", "๒๐", "1 ชม. 30 นาที"); two different numbers in it,
+    a fraction where a whole number is asked, or a value out of range: asked again with the reason."""
     if ctx.text is None:
         return None
     if ctx.text in td.SKIP_WORDS:
         ctx.update_draft(**{field: None})
         return advance(ctx, field)
     try:
-        value = cast(ctx.text.replace(",", ""))
-        if not low <= value <= high:
-            raise ValueError
-    except ValueError:
+        value = read(ctx.text)
+    except numbers.NumberInputError as err:
+        if err.code == "many":
+            return [td.many_numbers(field, err.found)]
         return [td.bad_number(field, low, high)]
-    ctx.update_draft(**{field: value})
+    if whole and value != int(value) or not low <= value <= high:
+        return [td.bad_number(field, low, high)]
+    ctx.update_draft(**{field: int(value) if whole else value})
     return advance(ctx, field)
 
 
 def on_beneficiaries(ctx):
     """Number of people helped or skip; next: hours."""
-    return _number(ctx, Step.BENEFICIARIES, int, 1, 100_000)
+    return _number(ctx, Step.BENEFICIARIES, numbers.read_number, 1, 100_000, whole=True)
 
 
 def on_hours(ctx):
     """Volunteer hours or skip; next: confirm."""
-    return _number(ctx, Step.HOURS, float, 0.5, 24)
+    return _number(ctx, Step.HOURS, numbers.read_hours, 0.5, 24)
 
 
 def fix(ctx):

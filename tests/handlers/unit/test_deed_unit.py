@@ -101,3 +101,33 @@ def test_a_later_menu_tap_still_offers_the_parked_deed(session, chat_for):
     assert offered(chat.text("เมนู"), "flow.resume") == [{"p": parked["id"]}]
     assert offered(chat.text("พันธะของสำนัก"), "flow.resume") == [{"p": parked["id"]}]
     assert offered(chat.text("สวัสดีครับ"), "flow.resume") == []  # not a menu action: no offer
+
+
+def test_an_emoji_only_description_is_asked_again(session, chat_for):
+    """Issue 14: "👍😊" was accepted as a deed's description."""
+    chat = chat_for(make_user(session, make_bureau(session)))
+    chat.text("บันทึกความดี")
+    chat.postback("deed.virtue", k="honesty")
+    for typed in ("👍😊", "ok", "!!! ..."):
+        out = chat.text(typed)
+        assert chat.state.step == "describe" and "description" not in chat.state.draft
+        assert len(out) == 2 and offered(out, "deed.when") == []
+    chat.text("ช่วยงาน 👍")
+    assert chat.state.step == "when" and chat.state.draft["description"] == "ช่วยงาน 👍"
+
+
+def test_numbers_are_read_out_of_the_answer(session, chat_for):
+    """Issue 14: "ประมาณ 20 คน" and "๒๐" were refused where a number is asked; two numbers are asked again."""
+    chat = chat_for(make_user(session, make_bureau(session)))
+    chat.text("บันทึกความดี")
+    chat.postback("deed.virtue", k="volunteer")
+    chat.text("ช่วยจัดงานวันเด็กของชุมชน")
+    chat.postback("deed.when", d="today")
+    chat.text("ข้าม")  # no photo
+    assert chat.state.step == "beneficiaries"
+    chat.text("10-20 คน")
+    assert chat.state.step == "beneficiaries"
+    chat.text("ประมาณ ๒๐ คน")
+    assert chat.state.step == "hours" and chat.state.draft["beneficiaries"] == 20
+    chat.text("๑.๕ ชม.")
+    assert chat.state.step == "confirm" and chat.state.draft["hours"] == 1.5
