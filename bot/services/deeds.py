@@ -20,8 +20,7 @@ from models.deeds import VIRTUES, Deed, DeedHistory
 MAX_DESCRIPTION = 1000
 # A description must say something: at least this many letters or digits (Thai or any script; Thai tone
 # marks and vowels above/below, emoji, punctuation and spaces do not count). Thai has no spaces between
-# words, so words cannot be counted; 5 letters is about two short words ("ช่วยงาน", "เก็บขยะ" pass,
-# "👍😊" and "ok" do not).
+# words, so words cannot be counted; letters can ("ช่วยงาน", "เก็บขยะ" pass, "👍😊" and "ok" do not).
 MIN_DESCRIPTION_LETTERS = 3  # "👍😊" has none; a short Thai word ("หนึ่ง": ห น ง) has three
 DAILY_LIMIT = 20
 DOUBLE_TAP = timedelta(seconds=60)
