@@ -88,7 +88,7 @@ def on_search(ctx):
     if ctx.text is None:
         return None
     rows = [(u.id, names.person(u.title, u.full_name), registry.bureau_name(ctx.session, u.bureau_id) or "-")
-            for u in registry.search_registered(ctx.session, ctx.text, SHOWN)]
+            for u in registry.search_registered(ctx.session, names.split_title(ctx.text)[1], SHOWN)]  # "นายสมชาย"
     if rows:
         ctx.end()
     return [th.matches(rows)]

@@ -58,8 +58,9 @@ def on_name(ctx):
     query = (ctx.text or "").strip()
     if not query:
         return None
-    people = registry.search_registered(ctx.session, query, SHOWN + 1, bureau_id=ctx.user.bureau_id,
-                                        exclude=ctx.user.id)
+    # the title is kept apart from the name: "นางสาวสมหญิง" searches "สมหญิง"
+    people = registry.search_registered(ctx.session, names.split_title(query)[1], SHOWN + 1,
+                                        bureau_id=ctx.user.bureau_id, exclude=ctx.user.id)
     if not people:
         return [th.nobody(query)]
     return [th.pick([(u.id, _name(u)) for u in people[:SHOWN]], more=len(people) > SHOWN)]

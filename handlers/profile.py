@@ -1,4 +1,5 @@
-"""Flow: the profile. See and change title (คำนำหน้า), name and position; a bureau change needs the new bureau's invite code.
+"""Flow: the profile. See and change title (คำนำหน้า), name and position; a bureau change needs the new bureau's
+invite code.
 
 ```mermaid
 stateDiagram-v2

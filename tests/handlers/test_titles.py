@@ -184,3 +184,14 @@ def test_the_data_export_shows_the_title_apart(send, line, db, office):
     send("text", U, "ข้อมูลของฉัน")
     export = texts_to(line, U)[0]
     assert "• คำนำหน้าชื่อ: นางสาว" in export and "• ชื่อ-นามสกุล: ทดลอง ใจดี" in export
+
+
+def test_a_search_typed_with_the_title_finds_the_person(send, line, db, office):
+    with db() as s:
+        p = make_user(s, s.get(__import__("models.core").core.Bureau, office["bureau"]), line_user_id=U,
+                      full_name="สมชาย ใจดี")
+        p.title = "นาย"
+        s.add(p)
+    send("postback", ADMIN, encode("admin.roles"))
+    send("text", ADMIN, "นายสมชาย")
+    assert "• นายสมชาย ใจดี (สำนักนโยบายและแผน)" in texts_to(line, ADMIN)[-1]
