@@ -217,7 +217,14 @@ def status(ctx):
     return [th.bureau_status(svc.get_bureau(ctx.session, bureau_id).name, fy, rows)]
 
 
+def _kept_on_cancel(ctx):
+    """Cancelling leaves the draft in the database: the answer names it and the word that resumes it."""
+    rnd = svc.get_round(ctx.session, ctx.draft.get("r"))
+    return (rnd.title, th.REPORT_WORD) if rnd else None
+
+
 def register(router) -> None:
+    router.keeps_draft(FLOW, _kept_on_cancel)
     of_param, of_draft = coordinator_of(bureau_param), coordinator_of(lambda ctx: ctx.draft.get("b"))
     router.text(th.REPORT_WORD, start, role=of_param)
     router.postback("report.start", start, role=of_param)

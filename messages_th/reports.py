@@ -51,7 +51,7 @@ def no_items(fy_be: int) -> dict:
 
 
 def resumed(title: str, n: int, total: int) -> dict:
-    return text(f"มีร่าง{title}ที่ทำค้างไว้ครับ 📝 ทำต่อจากข้อที่ {n} จาก {total} ได้เลย")
+    return text(f"มีร่าง{title} ที่ทำค้างไว้ครับ 📝 ทำต่อจากข้อที่ {n} จาก {total} ได้เลย")
 
 
 def ask_done(title: str, n: int, total: int, item: dict, counts: dict, current: str | None) -> dict:
@@ -195,7 +195,10 @@ def bureau_status(bureau: str, fy_be: int, rows: list[tuple[str, date, str, int]
     """rows: (round title, due, status, days left)."""
     lines = [f"สถานะรายงานของ{bureau} ปีงบประมาณ {fy_be}"]
     for title, due, status, left in rows:
-        lines.append(f"\n{status_th(status)} {title}\nส่งภายใน {thai_date(due)} ({days_left_text(left)})")
+        if status in ("submitted", "late"):  # sent: a countdown to the due date means nothing any more
+            lines.append(f"\n{status_th(status)} {title}\nกำหนดส่ง {thai_date(due)}")
+        else:
+            lines.append(f"\n{status_th(status)} {title}\nส่งภายใน {thai_date(due)} ({days_left_text(left)})")
     if not rows:
         lines.append("ยังไม่มีรอบรายงาน")
     return text("\n".join(lines), keyword_replies(REPORT_WORD))

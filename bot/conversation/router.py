@@ -71,6 +71,7 @@ class Router:
         self._follow: list[Handler] = []
         self._unfollow: list[Handler] = []
         self._fallback: Handler | None = None
+        self._kept_on_cancel: dict[str, Callable] = {}
         parking.register(self)
 
     # -- registration ----------------------------------------------------------------------------
@@ -101,6 +102,12 @@ class Router:
         if key in self._steps:
             raise ValueError(f"step registered twice: {key}")
         self._steps[key] = Step(fn, hint, prompt, frozenset(takes), _need(role))
+
+    def keeps_draft(self, flow: str, fn: Callable) -> None:
+        """`flow` keeps its draft elsewhere (in the database) when cancelled: `fn(ctx)` (called before the flow
+        ends) gives (what the draft is, the word that resumes it), so the cancel answer says it is kept and
+        how to come back, or None when nothing is kept this time."""
+        self._kept_on_cancel[str(flow)] = fn
 
     def image(self, fn: Handler) -> None:
         self._images.append(fn)
@@ -173,8 +180,10 @@ class Router:
         text = ctx.text
         if text is not None and text.lower() in CANCEL_WORDS:
             if ctx.flow:
+                keeper = self._kept_on_cancel.get(ctx.flow)
+                kept = keeper(ctx) if keeper else None
                 ctx.end()
-                return [th.cancelled()]
+                return [th.cancelled(*kept) if kept else th.cancelled()]
             return [th.nothing_to_cancel()]
 
         if etype == "postback":

@@ -236,3 +236,34 @@ def test_a_coordinator_whose_role_was_removed_mid_draft_stops_at_the_next_answer
     with db() as s:
         assert [r.data for r in s.exec(select(RoundReport))] == before  # nothing written
         assert s.get(ConversationState, w.coord).flow is None
+
+
+def test_cancelling_a_report_says_the_draft_is_kept_and_how_to_resume(send, line, db, clock):
+    """Issue 14: "ยกเลิก (เก็บร่างไว้)" answered only "ยกเลิกรายการเรียบร้อยแล้ว"; "2570ที่ทำค้างไว้" had no space."""
+    clock.set(JAN)
+    w = seed(db, items=2)
+    send("postback", w.coord, encode("report.round", r=R6, b=w.b1))
+    _answer_item(send, w.coord, "จัดกิจกรรมรณรงค์ 2 ครั้ง")
+    send("text", w.coord, "ยกเลิก")
+    said = line.messages_for(w.coord)[-1]
+    assert "เก็บไว้" in said["text"] and "ส่งรายงาน" in said["text"] and "ยกเลิกรายการเรียบร้อยแล้ว" not in said["text"]
+    assert "ส่งรายงาน" in [q["action"]["text"] for q in said["quickReply"]["items"]]
+    send("postback", w.coord, encode("report.round", r=R6, b=w.b1))
+    resumed = texts_to(line, w.coord)[-2]
+    assert f"{FY} ที่ทำค้างไว้" in resumed and "ทำต่อจากข้อที่ 2" in resumed
+    # another flow's cancel still says the plain words
+    send("text", w.coord, "บันทึกความดี")
+    send("text", w.coord, "ยกเลิก")
+    assert "ยกเลิกรายการเรียบร้อยแล้ว" in texts_to(line, w.coord)[-1]
+
+
+def test_a_submitted_round_shows_no_countdown(send, line, db, clock):
+    """Issue 14: a submitted round still showed "(อีก 108 วัน)"."""
+    clock.set(JAN)
+    w = seed(db, items=1)
+    _full_report(send, w.coord, w.b1, 1)
+    send("text", w.coord, "สถานะรายงาน")
+    mine = texts_to(line, w.coord)[-1]
+    sent = mine.split("✅ ส่งแล้ว")[1].split("\n\n")[0]
+    assert "กำหนดส่ง 20 มี.ค. 2569" in sent and "อีก" not in sent
+    assert "(อีก" in mine  # the rounds not yet sent keep theirs
