@@ -9,7 +9,7 @@ stateDiagram-v2
     [*] --> search: admin.roles (from the admin menu: admin keyword / admin.menu)
     search --> search: nobody registered matches
     search --> [*]: matches as buttons (admin.pick uid → admin.role uid role op; menu relinked)
-    [*] --> [*]: admin.invite [bureau] (code shown) / admin.pending → admin.approve, admin.reject uid
+    [*] --> [*]: admin.invite [bureau] (code shown) / admin.pending or "อนุมัติ" → admin.approve, admin.reject uid
 ```
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ import messages_th.names as names
 import messages_th.onboarding as th_onboarding
 from bot.conversation.context import StaleButton
 from bot.conversation.flow import restart
+from bot.services import audience, quiet_hours
 from bot.services import membership as registry
 from models.enums import EXTRA_ROLES, Role, UserStatus
 
@@ -47,12 +48,24 @@ def invite(ctx):
     return [th.invite_created(inv.code, bureau.name, inv.expires_at, inv.max_uses)]
 
 
+def _row(ctx, u):
+    return (u.id, names.person(u.title, u.full_name), u.position, registry.bureau_name(ctx.session, u.bureau_id),
+            u.display_name)
+
+
 def pending(ctx):
     """Requests waiting, each with approve / reject buttons; next: admin.approve or admin.reject."""
-    rows = [(u.id, names.person(u.title, u.full_name), u.position, registry.bureau_name(ctx.session, u.bureau_id),
-             u.display_name)
-            for u in registry.pending(ctx.session, 12)]
-    return [th.pending_list(rows)]
+    return [th.pending_list([_row(ctx, u) for u in registry.pending(ctx.session, 12)])]
+
+
+def tell_admins(ctx, user) -> None:
+    """A new approval request, pushed to every admin with the approve / refuse buttons, outside quiet hours.
+    The key names the request's event, so a re-handled event adds nothing and a later request is told again."""
+    admins = audience.role_ids(ctx.session, Role.ADMIN)
+    if admins:
+        event = ctx.event.get("webhookEventId") or ctx.now.isoformat()
+        ctx.enqueue_push(f"approval:{user.id}:{event}", admins, [th.approval_request(_row(ctx, user))],
+                         not_before=quiet_hours.not_before(ctx.session, ctx.now))
 
 
 def approve(ctx):
@@ -123,6 +136,7 @@ def register(router) -> None:
     router.postback("admin.menu", menu, role=admin)
     router.postback("admin.invite", invite, role=admin)
     router.postback("admin.pending", pending, role=admin)
+    router.text(th.PENDING_WORDS[0], pending, *th.PENDING_WORDS[1:], role=admin)
     router.postback("admin.approve", approve, role=admin)
     router.postback("admin.reject", reject, role=admin)
     router.postback("admin.roles", roles, role=admin)

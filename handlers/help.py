@@ -11,8 +11,8 @@ from messages_th.menu import HELP_WORDS, MENU_WORDS, menu_message
 
 
 def show_help(ctx):
-    """Keyword list; next: whatever they type."""
-    return [th.help_text()]
+    """Keyword list of the user's role (staff, coordinator, committee, admin); next: whatever they type."""
+    return [th.help_text(role=top_role(ctx.session, ctx.user))]
 
 
 def not_understood(ctx):
@@ -20,7 +20,7 @@ def not_understood(ctx):
     do (register, read the virtues) instead of a list of features they cannot use yet."""
     if ctx.user is None or not ctx.user.registered:
         return [menu_message(None)]
-    return [th.help_text()]
+    return [th.help_text(role=top_role(ctx.session, ctx.user))]
 
 
 def show_menu(ctx):

@@ -30,6 +30,7 @@ import messages_th.onboarding as th
 from bot.conversation.context import StaleButton
 from bot.conversation.flow import restart, wait_for_button
 from bot.services import membership as registry
+from handlers import admin
 from messages_th.menu import menu_message
 from models.enums import Role, UserStatus
 
@@ -162,6 +163,7 @@ def on_confirm(ctx):
     if d.get("mode") == "approval":
         registry.request_approval(ctx.session, u, d["bureau_id"], d["full_name"], d["position"], ctx.now,
                                   d.get("title"))
+        admin.tell_admins(ctx, u)
         return [th.request_sent()]
     if not registry.register_with_invite(ctx.session, u, d.get("invite_id"), d["bureau_id"], d["full_name"],
                                          d["position"], ctx.now, d.get("title")):

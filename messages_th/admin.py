@@ -9,6 +9,7 @@ from messages_th.flex import MUTED, bubble, button, carousel, flex, kv_row, txt
 from messages_th.names import address
 
 ADMIN_WORD = "ผู้ดูแลระบบ"
+PENDING_WORDS = ("อนุมัติ", "รออนุมัติ", "คำขอลงทะเบียน")  # typed by an admin: the requests waiting
 EXTRA_ROLES = ("coordinator", "committee", "admin")
 HINT_SEARCH = "ชื่อ (บางส่วน) ของบุคลากรที่จะเปลี่ยนบทบาท"
 
@@ -34,17 +35,27 @@ def invite_created(code: str, bureau: str, expires: datetime | None, uses: int |
                 "ส่งรหัสนี้ให้บุคลากรของสำนัก แล้วให้พิมพ์ \"ลงทะเบียน\" ในแชตนี้")
 
 
+def _request_card(uid: int, name: str, pos: str, bureau: str, disp: str) -> dict:
+    return bubble(clip(name or "-", 60), [kv_row("ตำแหน่ง", pos or "-"), kv_row("สำนัก", bureau or "-"),
+                                          kv_row("ชื่อ LINE", disp or "-")],
+                  [button("อนุมัติ", pb("อนุมัติ", "admin.approve", display_text="อนุมัติ", uid=uid)),
+                   button("ไม่อนุมัติ", pb("ไม่อนุมัติ", "admin.reject", display_text="ไม่อนุมัติ", uid=uid),
+                          "secondary")], size="kilo")
+
+
 def pending_list(rows: list[tuple[int, str, str, str, str]]) -> dict:
     """rows: (user id, the person as names.person words it, position, bureau, LINE display name)."""
     if not rows:
         return text("ไม่มีคำขอลงทะเบียนที่รออนุมัติครับ ✅")
-    cards = [bubble(clip(name or "-", 60), [kv_row("ตำแหน่ง", pos or "-"), kv_row("สำนัก", bureau or "-"),
-                                            kv_row("ชื่อ LINE", disp or "-")],
-                    [button("อนุมัติ", pb("อนุมัติ", "admin.approve", display_text="อนุมัติ", uid=uid)),
-                     button("ไม่อนุมัติ", pb("ไม่อนุมัติ", "admin.reject", display_text="ไม่อนุมัติ", uid=uid),
-                            "secondary")], size="kilo")
-             for uid, name, pos, bureau, disp in rows[:12]]
+    cards = [_request_card(*row) for row in rows[:12]]
     return flex(f"คำขอลงทะเบียนที่รออนุมัติ {len(rows)} รายการ", carousel(cards))
+
+
+def approval_request(row: tuple[int, str, str, str, str]) -> dict:
+    """Pushed to the admins when someone asks for approval: the request with its two buttons (the first
+    admin's tap decides; the others then get "already handled")."""
+    _, name, _, bureau, _ = row
+    return flex(f"คำขอลงทะเบียนใหม่: {name or '-'} ({bureau or '-'}) รออนุมัติ", _request_card(*row))
 
 
 def approved(name: str, title: str | None = None) -> dict:

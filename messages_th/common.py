@@ -245,8 +245,46 @@ def bad_postback() -> dict:
                 keyword_replies(MENU_WORD))
 
 
-def help_text(keywords: tuple[tuple[str, str], ...] | list[tuple[str, str]] = DEFAULT_HELP) -> dict:
-    """List of keywords one can type (rich menus do not show on LINE for PC)."""
+# What each role may type besides the staff list (a role sees its own words; an admin also the others').
+ROLE_HELP = {
+    "coordinator": (("ส่งรายงาน", "ส่งรายงานรอบของสำนัก (ร่างเก็บไว้ ทำต่อได้)"),
+                    ("สถานะรายงาน", "รายงานของสำนักที่ส่งแล้ว / ค้างส่ง"),
+                    ("เขียนพันธะ", "เขียนปัญหาที่อยากแก้ ความดีที่อยากทำ ของสำนัก"),
+                    ("ความดีของสำนัก", "ภาพรวมความดีของบุคลากรในสำนัก"),
+                    ("ผู้รับแจ้งเตือนแทน", "ให้ผู้อื่นรับการแจ้งเตือนรายงานแทน"),
+                    ("ปิดสรุปสำนัก", "หยุดรับสรุปของสำนัก (\"เปิดสรุปสำนัก\" เพื่อรับอีกครั้ง)")),
+    "committee": (("สรุปสัปดาห์", "สรุปการมีส่วนร่วมของทุกสำนัก"),
+                  ("สถานะรายงาน", "สถานะรายงานรอบของทุกสำนัก"),
+                  ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่และเชิญบุคลากร"),
+                  ("ผลตอบรับกิจกรรม", "ผู้ตอบรับ / เช็กอินกิจกรรมที่สร้าง")),
+    "admin": (("ผู้ดูแลระบบ", "รหัสเชิญ คำขอลงทะเบียน บทบาท"),
+              ("อนุมัติ", "คำขอลงทะเบียนที่รออนุมัติ"),
+              ("แก้กำหนดส่ง", "แก้วันกำหนดส่งของรอบรายงาน")),
+}
+ROLE_HELP_ORDER = {"coordinator": ("coordinator",), "committee": ("committee",),
+                   "admin": ("admin", "committee", "coordinator")}
+
+
+def help_for(role: str | None) -> list[tuple[str, str]]:
+    """The words a role (`bot.conversation.auth.top_role`) has beyond the staff list, each word once."""
+    out, seen = [], set()
+    for part in (ROLE_HELP.get(r, ()) for r in ROLE_HELP_ORDER.get(role or "", ())):
+        for word, what in part:
+            if word not in seen:
+                seen.add(word)
+                out.append((word, what))
+    return out
+
+
+def help_text(keywords: tuple[tuple[str, str], ...] | list[tuple[str, str]] = DEFAULT_HELP,
+              role: str | None = None) -> dict:
+    """List of keywords one can type (rich menus do not show on LINE for PC); with `role`, that role's own
+    words follow the staff list under the role's name."""
+    extra = help_for(role)
+    if extra:
+        lines = ["พิมพ์คำต่อไปนี้เพื่อใช้งานได้ทุกเมื่อ:", *(f"• {w} – {what}" for w, what in keywords),
+                 f"\nสำหรับ{role_th(role)}:", *(f"• {w} – {what}" for w, what in extra)]
+        return text("\n".join(lines), keyword_replies(MENU_WORD, *(w for w, _ in extra[:11])))
     lines = ["พิมพ์คำต่อไปนี้เพื่อใช้งานได้ทุกเมื่อ:"]
     lines += [f"• {word} – {what}" for word, what in keywords]
     words = [w for w, _ in keywords if utf16_len(w) <= QR_LABEL_MAX][:QR_MAX_ITEMS]

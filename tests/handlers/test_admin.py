@@ -95,3 +95,39 @@ def test_typed_menu_matches_the_role(send, line, people):
     send("text", "U" + "7" * 32, "เมนู")
     labels = [i["action"]["label"] for i in line.messages_for("U" + "7" * 32)[-1]["quickReply"]["items"]]
     assert labels == ["ลงทะเบียน", "อ่านหลักคุณธรรม"]
+
+
+def test_an_admin_typing_approve_gets_the_requests_waiting(send, line, db, people):
+    """Issue 14: "อนุมัติ" got the generic help."""
+    from tests.conftest import postbacks
+    send("text", ADMIN, "อนุมัติ")
+    card = line.messages_for(ADMIN)[-1]
+    assert "รออนุมัติ 1" in card["altText"]
+    assert ("admin.approve", {"uid": str(people["pending"])}) in postbacks(card)
+    send("text", STAFF, "อนุมัติ")
+    assert "ผู้ดูแลระบบเท่านั้น" in texts_to(line, STAFF)[-1]
+
+
+def test_admins_are_pushed_a_new_approval_request_outside_quiet_hours(send, line, db, people, clock):
+    """Issue 14: nobody told the admins; now a push with the approve / refuse buttons, held for quiet hours."""
+    from datetime import datetime, timezone
+
+    from tests.conftest import postbacks
+    newcomer = "U" + "7" * 32
+    clock.set(datetime(2026, 11, 4, 14, 0, tzinfo=timezone.utc))  # Wednesday 21:00 in Bangkok: quiet
+    send("follow", newcomer)
+    send("postback", newcomer, encode("consent.yes"))
+    send("text", newcomer, "ขออนุมัติจากผู้ดูแล")
+    send("postback", newcomer, encode("reg.bureau", id=people["bureau"]))
+    send("text", newcomer, "ใหม่ มาขอ")
+    send("text", newcomer, "นาย")
+    send("text", newcomer, "นิติกร")
+    send("postback", newcomer, encode("reg.confirm"))
+    with db() as s:
+        uid = s.exec(select(User).where(User.line_user_id == newcomer)).one().id
+        [row] = [r for r in s.exec(select(OutboxMessage)) if r.key.startswith(f"approval:{uid}:")]
+        assert row.recipients == [ADMIN]
+        assert row.next_attempt_at == datetime(2026, 11, 5, 1, 0, tzinfo=timezone.utc)  # Thursday 08:00
+        [msg] = row.messages
+    assert [(a, p["uid"]) for a, p in postbacks(msg)] == [("admin.approve", str(uid)), ("admin.reject", str(uid))]
+    assert "ใหม่ มาขอ" in msg["altText"] and "สำนักบริหารงานกลาง" in msg["altText"]

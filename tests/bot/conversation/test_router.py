@@ -116,3 +116,25 @@ def test_text_nobody_understood_gets_what_this_user_can_do(send, line, db):
     assert "ลงทะเบียน" in first["text"]  # not yet registered: register, or read the virtues
     assert [i["action"]["label"] for i in first["quickReply"]["items"]] == ["ลงทะเบียน", "อ่านหลักคุณธรรม"]
     assert "พิมพ์คำต่อไปนี้" in texts_to(line, member)[-1]  # registered: every keyword there is
+
+
+def test_help_lists_each_roles_own_words_and_every_one_is_answered(send, line, db, bot):
+    """Issue 14: "ช่วยเหลือ" showed the same staff list to admins, committee and coordinators."""
+    from messages_th.common import ROLE_HELP
+    from tests.factories import make_bureau, make_user
+    for words in ROLE_HELP.values():
+        assert {w for w, _ in words} - bot.router.keywords == set()
+    who = {role: "U" + str(i) * 32 for i, role in enumerate(("staff", "coordinator", "committee", "admin"), 1)}
+    with db() as s:
+        b = make_bureau(s)
+        for role, uid in who.items():
+            make_user(s, b, line_user_id=uid, roles=() if role == "staff" else (role,))
+    seen = {}
+    for role, uid in who.items():
+        send("text", uid, "ช่วยเหลือ")
+        seen[role] = texts_to(line, uid)[-1]
+    assert "ส่งรายงาน" not in seen["staff"] and "สร้างกิจกรรม" not in seen["staff"]
+    assert "ส่งรายงาน" in seen["coordinator"] and "สร้างกิจกรรม" not in seen["coordinator"]
+    assert "สร้างกิจกรรม" in seen["committee"] and "อนุมัติ –" not in seen["committee"]
+    assert "อนุมัติ –" in seen["admin"] and "สร้างกิจกรรม" in seen["admin"]
+    assert len(set(seen.values())) == 4
