@@ -18,6 +18,7 @@ class BotState:
         from models import make_engine, utcnow
 
         self.config = config
+        self.clock = clock or utcnow  # the routes' "now" (signed photo links expire by it)
         self.engine = make_engine(config.DATABASE_URL)
         self.gateway = LineGateway(config.LINE_API_BASE, config.LINE_CHANNEL_ACCESS_TOKEN or "sandbox",
                                    timeout=config.LINE_TIMEOUT_S)

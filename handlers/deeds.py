@@ -12,6 +12,7 @@ import messages_th.deeds as td
 import messages_th.deeds_book as tb
 from bot.services import deeds as svc
 from bot.services import deed_stats as stats
+from bot.services import photo_links
 from bot.conversation.auth import coordinator_of
 from handlers.record import FLOW, Step
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, today_bkk
@@ -26,6 +27,22 @@ def _view(deed, now, edited: bool = False) -> dict:
             "editable": deed.created_at >= now - svc.EDIT_WINDOW, "edited": edited}
 
 
+def _photo_urls(ctx, deed) -> list[str]:
+    """Signed, expiring links to the deed's private photos (LINE fetches them; see photo_links for why)."""
+    base, secret = getattr(ctx.config, "PUBLIC_BASE_URL", ""), getattr(ctx.config, "LINE_CHANNEL_SECRET", "")
+    urls = [photo_links.signed_url(base, secret, p.get("path", ""), ctx.now) for p in deed.photos or []]
+    return [u for u in urls if u]
+
+
+def photos(ctx):
+    """"ดูรูป" on a deed of one's own: its photos as image messages; next: nothing."""
+    try:
+        deed = svc.own_deed(ctx.session, ctx.user, ctx.arg("id"), ctx.now, window=False)
+    except svc.DeedError as err:
+        return [td.problem(err.code, **err.info)]
+    return tb.photo_messages(_photo_urls(ctx, deed))
+
+
 def my_book(ctx):
     """FY totals, streak and the last ten deeds; next: an earlier page, edit or delete."""
     offset = max(0, ctx.arg("o", int, 0))
@@ -38,7 +55,7 @@ def my_book(ctx):
         fy = fiscal_year_be(today_bkk(ctx.now))
         out.append(tb.book_summary(fy, stats.fy_totals(ctx.session, ctx.user, ctx.now),
                                    stats.streak_weeks(ctx.session, ctx.user, ctx.now)))
-    page = [_view(d, ctx.now, d.id in edited) for d in deeds[:PAGE]]
+    page = [{**_view(d, ctx.now, d.id in edited), "photo_urls": _photo_urls(ctx, d)} for d in deeds[:PAGE]]
     if page:
         out.append(tb.deeds_carousel(page, offset + PAGE if len(deeds) > PAGE else None))
     return out
@@ -113,3 +130,4 @@ def register(router) -> None:
     router.postback("deed.delete", delete_deed, role=Role.STAFF)
     router.postback("deed.delete_ok", delete_ok, role=Role.STAFF)
     router.postback("deed.keep", keep)
+    router.postback("deed.photos", photos, role=Role.STAFF)

@@ -37,13 +37,29 @@ def book_empty() -> dict:
 
 
 def _deed_bubble(d: dict) -> dict:
+    """A deed; with photos (`photo_urls`, signed links) the first is the card's image and "ดูรูป" sends all."""
     footer = []
+    urls = d.get("photo_urls") or []
+    if urls:
+        footer.append(fx.button(f"🖼 ดูรูป ({len(urls)})", pb("ดูรูป", "deed.photos", "ดูรูป", id=d["id"]),
+                                "secondary"))
     if d.get("editable"):
-        footer = [fx.button("✏️ แก้ไข", pb("แก้ไข", "deed.edit", "แก้ไขบันทึก", id=d["id"]), "secondary"),
-                  fx.button("🗑 ลบ", pb("ลบ", "deed.delete", "ลบบันทึก", id=d["id"]), "link")]
+        footer += [fx.button("✏️ แก้ไข", pb("แก้ไข", "deed.edit", "แก้ไขบันทึก", id=d["id"]), "secondary"),
+                   fx.button("🗑 ลบ", pb("ลบ", "deed.delete", "ลบบันทึก", id=d["id"]), "link")]
     body = deed_rows(d) + ([fx.txt("(แก้ไขแล้ว)", "xs", color=fx.MUTED)] if d.get("edited") else [])
-    return fx.bubble(BY_KEY[d["virtue"]].label, body, footer or None, size="kilo",
-                     header_color=BY_KEY[d["virtue"]].color)
+    out = fx.bubble(BY_KEY[d["virtue"]].label, body, footer or None, size="kilo",
+                    header_color=BY_KEY[d["virtue"]].color)
+    if urls:
+        out["hero"] = {"type": "image", "url": urls[0], "size": "full", "aspectRatio": "20:13",
+                       "aspectMode": "cover", "action": pb("ดูรูป", "deed.photos", "ดูรูป", id=d["id"])}
+    return out
+
+
+def photo_messages(urls: list[str]) -> list[dict]:
+    """A deed's photos as image messages (at most 3 a deed, within LINE's 5 a reply)."""
+    if not urls:
+        return [text("บันทึกนี้ไม่มีรูปครับ")]
+    return [{"type": "image", "originalContentUrl": u, "previewImageUrl": u} for u in urls[:5]]
 
 
 def deeds_carousel(deeds: list[dict], next_offset: int | None) -> dict:

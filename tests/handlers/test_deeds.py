@@ -184,3 +184,37 @@ def test_edit_replaces_photos_and_date(people, send, line, db):
         assert d.deed_date == date(2026, 11, 3) and len(d.photos) == 1 and d.photos[0]["path"].endswith(".png")
         assert set(s.scalars(select(DeedHistory)).one().after) == {"deed_date", "photos"}
         assert ledger.verify(s).ok
+
+
+def test_my_record_shows_a_deeds_photos_through_signed_expiring_links(people, send, line, db, client, config, clock):
+    """Issue 14: the photos staff attach were never shown again. Private files, so no public copy: a signed
+    link that expires (bot/services/photo_links.py); a guessed, altered or expired link is a 404."""
+    import io
+    from urllib.parse import urlsplit
+
+    from PIL import Image
+
+    from bot.services.files import accept_photo
+    me, other = people[0], people[1]
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), (9, 8, 7)).save(buf, "PNG")
+    photo = accept_photo(config.MEDIA_DIR, buf.getvalue())
+    [deed_id] = add(db, me, photos=[photo])
+    add(db, me, 2, virtue="gratitude")  # no photo: no image, no button
+    send("text", me, "สมุดความดีของฉัน")
+    bubbles = line.messages_for(me)[-1]["contents"]["contents"]
+    with_photo = [b for b in bubbles if "hero" in b]
+    assert len(with_photo) == 1 and ("deed.photos", {"id": str(deed_id)}) in postbacks(with_photo[0])
+    url = urlsplit(with_photo[0]["hero"]["url"])
+    assert url.path.startswith("/media/photo/") and "s=" in url.query and "e=" in url.query
+    got = client.get(f"{url.path}?{url.query}")
+    assert got.status_code == 200 and got.data == buf.getvalue()
+    assert client.get(url.path).status_code == 404  # no signature
+    assert client.get(f"{url.path}?{url.query[:-1]}0").status_code == 404  # altered
+    send("postback", me, encode("deed.photos", id=deed_id))
+    [image] = line.messages_for(me)[-1:]
+    assert image["type"] == "image" and "/media/photo/" in image["originalContentUrl"]
+    send("postback", other, encode("deed.photos", id=deed_id))  # not theirs: no photo
+    assert line.messages_for(other)[-1]["type"] == "text"
+    clock.set(NOW + timedelta(days=8))  # past the link's 7 days
+    assert client.get(f"{url.path}?{url.query}").status_code == 404
