@@ -4,7 +4,8 @@
 stateDiagram-v2
     [*] --> title: KW_CREATE keyword (committee only)
     title --> description: text
-    description --> when: text ("-" for none)
+    description --> virtue: text ("-" for none)
+    virtue --> when: campaign.virtue k= (or a virtue's name typed): the deed each check-in records
     when --> when: past, past next fiscal year or unreadable (the reason, asked again with the picker)
     when --> place: campaign.when date/time picker, or typed in พ.ศ. (shown back in พ.ศ.)
     place --> target: text (place or link)
@@ -24,11 +25,12 @@ from datetime import datetime
 from enum import StrEnum
 
 import messages_th.campaigns as th
-from bot.conversation.flow import text_step, wait_for_button
+from bot.conversation.flow import text_step, virtue_from_text, wait_for_button
 from bot.services import audience
 from bot.services import campaigns as svc
 from bot.services import thai_dates as dates
 from messages_th.dates import BKK, today_bkk
+from messages_th.virtues import KEYS as VIRTUE_KEYS
 from models.enums import Role
 
 FLOW = "campaign"
@@ -37,6 +39,7 @@ FLOW = "campaign"
 class Step(StrEnum):
     TITLE = "title"
     DESCRIPTION = "description"
+    VIRTUE = "virtue"
     WHEN = "when"
     PLACE = "place"
     TARGET = "target"
@@ -55,10 +58,19 @@ on_place = text_step("place", Step.TARGET, lambda ctx: [th.ask_target()], limit=
 
 
 def on_description(ctx):
-    """Next step: date and time."""
+    """Next step: the virtue."""
     if ctx.text is None:
         return None
-    ctx.goto(Step.WHEN, description="" if ctx.text == "-" else ctx.text[:2000])
+    ctx.goto(Step.VIRTUE, description="" if ctx.text == "-" else ctx.text[:2000])
+    return [th.ask_virtue()]
+
+
+def on_virtue(ctx):
+    """A virtue's button or its name typed; next step: date and time."""
+    key = ctx.arg("k", default=None) if ctx.postback else virtue_from_text(ctx.text)
+    if key not in VIRTUE_KEYS:
+        return None
+    ctx.goto(Step.WHEN, virtue=key)
     return [_ask_when(ctx)]
 
 
@@ -161,7 +173,7 @@ def confirm(ctx):
     d = ctx.draft
     camp = svc.create(ctx.session, title=d["title"], description=d.get("description", ""), place=d.get("place", ""),
                       starts_at=datetime.fromisoformat(d["starts_at"]), bureau_ids=d.get("bureau_ids"),
-                      creator_id=ctx.user.id, now=ctx.now)
+                      creator_id=ctx.user.id, now=ctx.now, virtue=d.get("virtue"))
     ctx.end()
     return [th.created(camp)]
 
@@ -202,6 +214,7 @@ def results(ctx):
 PROMPTS = {
     Step.TITLE: lambda ctx: th.ask_title(),
     Step.DESCRIPTION: lambda ctx: th.ask_description(),
+    Step.VIRTUE: lambda ctx: th.ask_virtue(),
     Step.WHEN: _ask_when,
     Step.PLACE: lambda ctx: th.ask_place(),
     Step.TARGET: lambda ctx: th.ask_target(),
@@ -214,10 +227,12 @@ def register(router) -> None:
     router.text(th.KW_CREATE, start, role=Role.COMMITTEE)
     router.text(th.KW_LIST, list_open, role=Role.STAFF)
     router.text(th.KW_RESULTS, results, role=Role.COMMITTEE)
-    steps = {Step.TITLE: on_title, Step.DESCRIPTION: on_description, Step.WHEN: on_when, Step.PLACE: on_place,
+    steps = {Step.TITLE: on_title, Step.DESCRIPTION: on_description, Step.VIRTUE: on_virtue, Step.WHEN: on_when,
+             Step.PLACE: on_place,
              Step.TARGET: on_target, Step.BUREAUS: on_bureaus, Step.CONFIRM: wait_for_button}
     for step, fn in steps.items():
         router.step(FLOW, step, fn, prompt=PROMPTS[step])
+    router.postback("campaign.virtue", on_virtue, role=Role.COMMITTEE, in_step=(FLOW, Step.VIRTUE))
     router.postback("campaign.when", on_when, in_step=(FLOW, Step.WHEN))
     router.postback("campaign.bureau", toggle_bureau, role=Role.COMMITTEE, in_step=(FLOW, Step.BUREAUS))
     router.postback("campaign.confirm", confirm, role=Role.COMMITTEE, in_step=(FLOW, Step.CONFIRM))

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.conversation.postback import encode
-from messages_th.common import clip, keyword_replies, msg_action, pb, quick_reply, text
+from messages_th.common import CANCEL_WORD, clip, keyword_replies, msg_action, pb, quick_reply, text
 from messages_th.dates import thai_date, thai_datetime, thai_weekday, to_bkk
 from messages_th.flex import MUTED, bubble, button, carousel, fit, flex, kv_row, txt
 from messages_th.limits import BUTTON_LABEL_MAX, CAROUSEL_MAX_BUBBLES as CAROUSEL_MAX
+from messages_th.virtues import BY_KEY, VIRTUES
 
 KW_CREATE = "สร้างกิจกรรม"
 KW_LIST = "กิจกรรม"
@@ -25,11 +26,20 @@ def deed_text(camp) -> str:
 
 
 def ask_title() -> dict:
-    return text("สร้างกิจกรรมใหม่ 🎯\nขั้นที่ 1/5: พิมพ์ชื่อกิจกรรม (ไม่เกิน 200 ตัวอักษร)\nพิมพ์ \"ยกเลิก\" เพื่อออก")
+    return text("สร้างกิจกรรมใหม่ 🎯\nขั้นที่ 1/6: พิมพ์ชื่อกิจกรรม (ไม่เกิน 200 ตัวอักษร)\nพิมพ์ \"ยกเลิก\" เพื่อออก")
 
 
 def ask_description() -> dict:
-    return text("ขั้นที่ 2/5: พิมพ์รายละเอียดกิจกรรมสั้น ๆ (หรือพิมพ์ \"-\" ถ้าไม่มี)")
+    return text("ขั้นที่ 2/6: พิมพ์รายละเอียดกิจกรรมสั้น ๆ (หรือพิมพ์ \"-\" ถ้าไม่มี)")
+
+
+def ask_virtue() -> dict:
+    """Which virtue the campaign serves: the deed each check-in records (an ethics training is สุจริต, a
+    ceremony กตัญญู, not always จิตอาสา)."""
+    items = [(v.label, pb(v.label, "campaign.virtue", v.label, k=v.key)) for v in VIRTUES]
+    return text("ขั้นที่ 3/6: กิจกรรมนี้ส่งเสริมคุณธรรมข้อใดครับ?\n"
+                "ผู้ที่เช็กอินจะได้บันทึกความดีด้านนี้ แตะเลือกได้ ๑ ข้อ",
+                quick_reply(items + [(CANCEL_WORD, msg_action(CANCEL_WORD, CANCEL_WORD))]))
 
 
 def _example(now: datetime) -> str:
@@ -45,7 +55,7 @@ def ask_when(now: datetime, latest: date | None = None) -> dict:
               "mode": "datetime", "initial": start, "min": start}
     if latest is not None:
         action["max"] = f"{latest.isoformat()}T23:59"
-    return text(f"ขั้นที่ 3/5: เลือกวันและเวลาเริ่มกิจกรรม\n(หรือพิมพ์ เช่น {_example(now)})",
+    return text(f"ขั้นที่ 4/6: เลือกวันและเวลาเริ่มกิจกรรม\n(หรือพิมพ์ เช่น {_example(now)})",
                 quick_reply([("เลือกวันเวลา", action)]))
 
 
@@ -77,11 +87,11 @@ def ask_place(starts_at: datetime | None = None, was_ce: bool = False) -> dict:
             said += (f"(อ่านปี {to_bkk(starts_at).year} ที่พิมพ์เป็น ค.ศ. ถ้าไม่ใช่ พิมพ์ \"ยกเลิก\" "
                      "แล้วเริ่มใหม่ครับ)\n")
         said += "\n"
-    return text(said + "ขั้นที่ 4/5: พิมพ์สถานที่ หรือลิงก์ประชุมออนไลน์")
+    return text(said + "ขั้นที่ 5/6: พิมพ์สถานที่ หรือลิงก์ประชุมออนไลน์")
 
 
 def ask_target() -> dict:
-    return text("ขั้นที่ 5/5: เชิญใครบ้าง?", keyword_replies(KW_ALL, KW_SOME))
+    return text("ขั้นที่ 6/6: เชิญใครบ้าง?", keyword_replies(KW_ALL, KW_SOME))
 
 
 def ask_bureaus(bureaus: list[tuple[int, str]], picked: list[int] | None = None) -> dict:
@@ -123,7 +133,9 @@ def _details(camp_like: dict, n: int | None = None) -> list[dict]:
 
 
 def confirm_card(draft: dict, starts_at: datetime, n_staff: int, target_th: str) -> dict:
-    body = _details({**draft, "starts_at": starts_at}) + [kv_row("ผู้รับเชิญ", f"{target_th} ({n_staff:,} คน)")]
+    virtue = BY_KEY.get(draft.get("virtue") or "volunteer")
+    body = _details({**draft, "starts_at": starts_at}) + [kv_row("คุณธรรม", virtue.label if virtue else "-"),
+                                                          kv_row("ผู้รับเชิญ", f"{target_th} ({n_staff:,} คน)")]
     footer = [button("ยืนยันส่งคำเชิญ", pb("ยืนยันส่งคำเชิญ", "campaign.confirm")),
               button("ยกเลิก", {"type": "message", "text": "ยกเลิก"}, "secondary")]
     return flex("ตรวจสอบกิจกรรมก่อนส่งคำเชิญ", bubble("ตรวจสอบก่อนส่ง", body, footer))

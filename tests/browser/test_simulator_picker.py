@@ -65,15 +65,15 @@ def test_a_campaign_date_typed_in_พศ_and_one_picked_are_shown_back_in_พศ
     day = datetime.now(BKK).date() + timedelta(days=10)
     page = page_at(DESKTOP)
     pick(page, "committee1")
-    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-"):
+    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-", "จิตอาสา"):
         say(page, t)
-    expect(bot_messages(page).last).to_contain_text("ขั้นที่ 3/5")
+    expect(bot_messages(page).last).to_contain_text("ขั้นที่ 4/6")
     say(page, f"{_thai(day)} 09:00")
     expect(bot_messages(page).last).to_contain_text(f"{_thai(day)} เวลา 09:00 น.")
-    expect(bot_messages(page).last).to_contain_text("ขั้นที่ 4/5")
+    expect(bot_messages(page).last).to_contain_text("ขั้นที่ 5/6")
     say(page, "ยกเลิก")
     # the picker in datetime mode: Thai on screen, LINE's "YYYY-MM-DDTHH:mm" in the postback
-    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-"):
+    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-", "จิตอาสา"):
         say(page, t)
     page.locator("[data-testid=quick-reply][data-action-type=datetimepicker]").first.click()
     expect(page.locator("#picker-time")).to_be_visible()

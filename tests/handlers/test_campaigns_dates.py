@@ -22,7 +22,7 @@ def boss_at_date_step(send, db, clock, now=NOW):
     clock.set(now)
     with db() as s:
         boss = make_user(s, make_bureau(s, code="D1"), roles=("committee",)).line_user_id
-    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-"):
+    for t in ("สร้างกิจกรรม", "ปลูกต้นไม้ริมคลอง", "-", "จิตอาสา"):
         send("text", boss, t)
     return boss
 
@@ -40,7 +40,7 @@ def test_a_thai_year_is_read_as_พศ_and_shown_back(send, line, db, clock, typ
     send("text", boss, typed)
     said = texts_to(line, boss)[-1]
     assert "วันพฤหัสบดีที่ 10 ธ.ค. 2569 เวลา 09:00 น." in said and "3112" not in said and "ค.ศ." not in said
-    assert "ขั้นที่ 4/5" in said
+    assert "ขั้นที่ 5/6" in said
     finish(send, boss)
     with db() as s:
         assert s.exec(select(Campaign)).one().starts_at == bkk(2026, 12, 10, 9, 0)
@@ -71,7 +71,7 @@ def test_refusals_say_why_and_ask_again_with_the_picker(send, line, db, clock, t
     send("text", boss, typed)
     got = texts_to(line, boss)
     assert got[-2].startswith("วันเวลาไม่ถูกต้อง") and why in got[-2], got[-2]
-    assert "ขั้นที่ 3/5" in got[-1]
+    assert "ขั้นที่ 4/6" in got[-1]
     assert line.messages_for(boss)[-1]["quickReply"]["items"][0]["action"]["type"] == "datetimepicker"
 
 
@@ -95,4 +95,4 @@ def test_the_prompts_example_is_in_พศ_and_in_the_future(send, line, db, cloc
     assert not read.was_ce and re.search(r"25\d\d", example)
     assert now < read.at() and read.day.year + 543 in (now.year + 543, now.year + 544)
     send("text", boss, example)  # the example itself is accepted
-    assert "ขั้นที่ 4/5" in texts_to(line, boss)[-1]
+    assert "ขั้นที่ 5/6" in texts_to(line, boss)[-1]

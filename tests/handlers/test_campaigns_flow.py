@@ -30,6 +30,7 @@ def create(send, boss, target="ทุกสำนัก", codes=None):
     send("text", boss, "สร้างกิจกรรม")
     send("text", boss, "ปลูกต้นไม้ริมคลอง")
     send("text", boss, "-")
+    send("text", boss, "จิตอาสา")  # the virtue step (issue 14)
     send("postback", boss, encode("campaign.when"), params={"datetime": "2026-12-01T09:00"})
     send("text", boss, "สวนหลังอาคาร")
     send("text", boss, target)
@@ -56,7 +57,7 @@ def test_some_bureaus_and_unknown_codes(send, line, db, clock):
     clock.set(NOW)
     boss, staff, other = seed(db)
     send("text", boss, "สร้างกิจกรรม")
-    for t in ("ปลูกต้นไม้", "-", "2026-12-01 09:00", "ห้องประชุม 1", "บางสำนัก", "F9"):
+    for t in ("ปลูกต้นไม้", "-", "จิตอาสา", "2026-12-01 09:00", "ห้องประชุม 1", "บางสำนัก", "F9"):
         send("text", boss, t)
     assert "ไม่พบรหัสสำนัก" in texts_to(line, boss)[-1]
     send("text", boss, "F1")
@@ -72,7 +73,7 @@ def test_some_bureaus_and_unknown_codes(send, line, db, clock):
 def test_past_time_is_asked_again(send, line, db, clock):
     clock.set(NOW)
     boss, _, _ = seed(db)
-    for t in ("สร้างกิจกรรม", "ทดสอบ", "-", "2020-01-01 09:00"):
+    for t in ("สร้างกิจกรรม", "ทดสอบ", "-", "จิตอาสา", "2020-01-01 09:00"):
         send("text", boss, t)
     assert "ไม่ถูกต้อง" in texts_to(line, boss)[-2]
 
@@ -138,7 +139,7 @@ def test_the_date_step_asks_again_with_its_picker(send, line, db, clock):
     from bot.dev.sandbox import events as ev
     clock.set(NOW)
     boss, _, _ = seed(db)
-    for t in ("สร้างกิจกรรม", "ทดสอบ", "-"):
+    for t in ("สร้างกิจกรรม", "ทดสอบ", "-", "จิตอาสา"):
         send("text", boss, t)
     send(ev.sticker_event(boss))
     items = line.messages_for(boss)[-1]["quickReply"]["items"]
@@ -175,7 +176,7 @@ def test_bureaus_are_picked_by_their_thai_names_even_thirty_of_them(send, line, 
         for i in range(28):
             make_bureau(s, f"สำนักทดลองที่ {i + 1:02d} ฝ่ายนโยบายและแผนงานยุทธศาสตร์", code=f"X{i}")
     send("text", boss, "สร้างกิจกรรม")
-    for t in ("ปลูกต้นไม้", "-", "2026-12-01 09:00", "ห้องประชุม 1", "บางสำนัก"):
+    for t in ("ปลูกต้นไม้", "-", "จิตอาสา", "2026-12-01 09:00", "ห้องประชุม 1", "บางสำนัก"):
         send("text", boss, t)
     card = line.messages_for(boss)[-1]
     assert card["type"] == "flex" and card["contents"]["type"] == "carousel"
@@ -207,3 +208,30 @@ def test_bureaus_are_picked_by_their_thai_names_even_thirty_of_them(send, line, 
         jobs.run(s, NOW)
     [row] = outbox_rows(db, "campaign:")
     assert set(row.recipients) == set(staff + [boss]) and other not in row.recipients
+
+
+def test_the_campaigns_virtue_is_asked_and_its_check_in_deed_has_it(send, line, db, clock):
+    """Issue 14: a campaign's check-in deed was always จิตอาสา, even for ethics training (สุจริต)."""
+    from tests.conftest import postbacks
+    clock.set(NOW)
+    boss, staff, _ = seed(db)
+    for t in ("สร้างกิจกรรม", "อบรมจริยธรรม", "-"):
+        send("text", boss, t)
+    ask = line.messages_for(boss)[-1]
+    assert {p["k"] for a, p in postbacks(ask) if a == "campaign.virtue"} == {
+        "sufficiency", "discipline", "honesty", "volunteer", "gratitude"}
+    send("text", boss, "อะไรก็ได้")  # not a virtue: asked again with the buttons
+    assert any(a == "campaign.virtue" for a, _ in postbacks(line.messages_for(boss)[-1]))
+    send("postback", boss, encode("campaign.virtue", k="honesty"))
+    send("postback", boss, encode("campaign.when"), params={"datetime": "2026-12-01T09:00"})
+    send("text", boss, "ห้องประชุม 2")
+    send("text", boss, "ทุกสำนัก")
+    assert "สุจริต" in str(line.messages_for(boss)[-1]["contents"])  # the confirm card names it
+    send("postback", boss, encode("campaign.confirm"))
+    with db() as s:
+        camp = s.exec(select(Campaign)).one()
+        assert camp.virtue == "honesty"
+    clock.set(bkk(2026, 12, 1, 12, 0))
+    send("postback", staff[0], encode("campaign.checkin", id=camp.id))
+    with db() as s:
+        assert [d.virtue for d in s.exec(select(Deed)).all()] == ["honesty"]
