@@ -39,11 +39,11 @@ def chain(db, config):
         return (a.id, c.id), ids
 
 
-def _png() -> bytes:
+def _png(colour=(0, 128, 0)) -> bytes:
     import io
     from PIL import Image
     buf = io.BytesIO()
-    Image.new("RGB", (8, 8), (0, 128, 0)).save(buf, "PNG")
+    Image.new("RGB", (8, 8), colour).save(buf, "PNG")
     return buf.getvalue()
 
 

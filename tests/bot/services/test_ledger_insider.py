@@ -3,9 +3,8 @@
 The app here runs with a LEDGER_KEY; the insider has SQL access and the media directory, not the key."""
 from __future__ import annotations
 
-import io
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,9 @@ from messages_th.digest_anchor import heads_in
 from models.core import OutboxMessage, User
 from models.deeds import Deed, LedgerEntry
 from tests.conftest import SECRET
+from tests.bot.services.test_ledger import DAY, NOW, _png, chain  # noqa: F401 - `chain` is a fixture
 from tests.factories import make_bureau, make_user
 
-NOW = datetime(2026, 11, 4, 3, 0, tzinfo=timezone.utc)
-DAY = date(2026, 11, 4)
 KEY = "test-ledger-key-kept-outside-the-db"
 
 
@@ -41,29 +39,6 @@ def _keyed(app):
     """The app installed LEDGER_KEY for appends; put the development key back for the other test modules."""
     yield
     ledger.use_key(None)
-
-
-def _png(colour=(0, 128, 0)) -> bytes:
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.new("RGB", (8, 8), colour).save(buf, "PNG")
-    return buf.getvalue()
-
-
-@pytest.fixture()
-def chain(db, config):
-    """Five deeds (the first with a photo), one edit, one delete: 7 entries. Returns (user ids, deed ids)."""
-    with db() as s:
-        b = make_bureau(s)
-        a, c = make_user(s, b), make_user(s, b)
-        photo = svc.accept_photo(config.MEDIA_DIR, _png())
-        ids = [svc.record_deed(s, a, "honesty", f"คืนของที่เก็บได้ {i}", DAY, now=NOW, photos=[photo] if i == 0 else ())
-               .id for i in range(3)]
-        ids += [svc.record_deed(s, c, "volunteer", f"ช่วยงานสำนัก {i}", DAY, now=NOW, hours=1.5).id for i in range(2)]
-        svc.edit_deed(s, s.get(Deed, ids[1]), a, {"description": "คืนกระเป๋าที่เก็บได้", "virtue": "gratitude"},
-                      now=NOW + timedelta(hours=1))
-        svc.delete_deed(s, s.get(Deed, ids[2]), a, now=NOW + timedelta(hours=2))
-        return (a.id, c.id), ids
 
 
 def verdict(db, config, anchors=()):
