@@ -7,6 +7,7 @@ from typing import Callable
 from sqlmodel import Session, select
 
 from models.core import User, UserRole
+from bot.services import membership
 from models.enums import Role
 
 RANK = {role: n for n, role in enumerate(Role)}  # Role is declared low to high
@@ -32,8 +33,8 @@ def has_role(session: Session, user: User | None, role: str, bureau_id: int | No
 
 
 def top_role(session: Session, user: User | None) -> str | None:
-    pairs = roles_of(session, user)
-    return max((r for r, _ in pairs), key=RANK.get, default=None)
+    """The user's highest role; None when not registered (membership's rule, one copy)."""
+    return membership.top_role(session, user)
 
 
 @dataclass(frozen=True)

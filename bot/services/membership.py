@@ -188,8 +188,8 @@ def menu_ids(s: Session) -> dict[tuple[str, str], str]:
 
 
 def top_role(s: Session, user: User | None) -> Role | None:
-    """The user's highest role (staff is implied by registration); None when not registered. The same rule
-    as bot.conversation.auth.top_role, kept here so services need not import the conversation layer."""
+    """The user's highest role (staff is implied by registration); None when not registered.
+    bot.conversation.auth.top_role calls this."""
     if user is None or user.id is None or not user.registered:
         return None
     return max({Role.STAFF, *map(Role, extra_roles(s, user))}, key=list(Role).index)

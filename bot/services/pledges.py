@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.services.membership import bureau_name  # noqa: F401 - the pledge flow asks for it here
 from messages_th.dates import end_of_day_bkk, start_of_day_bkk
 from messages_th.virtues import BY_KEY, VIRTUES
 from models.campaigns import Campaign, CampaignResponse
@@ -40,11 +41,6 @@ def item_with_pledge(session: Session, item_id: int | None) -> tuple[PledgeItem 
     """The item and its pledge; (None, None) when it is gone."""
     item = session.get(PledgeItem, item_id) if item_id else None
     return item, (session.get(Pledge, item.pledge_id) if item else None)
-
-
-def bureau_name(session: Session, bureau_id: int | None) -> str | None:
-    bureau = session.get(Bureau, bureau_id) if bureau_id else None
-    return bureau.name if bureau else None
 
 
 def progress_count(session: Session, user_id: int, item_id: int) -> int:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.services.membership import get_bureau  # noqa: F401 - the report flow asks for it here
 from messages_th.dates import end_of_day_bkk, fiscal_year_bounds
 from messages_th.reference_data import round_title  # the stored Thai title of a new round
 from models.core import Bureau, utcnow
@@ -90,10 +91,6 @@ def set_due(session: Session, code: str, due: date) -> Round:
 
 def get_round(session: Session, code: str | None) -> Round | None:
     return session.exec(select(Round).where(Round.code == code)).first() if code else None
-
-
-def get_bureau(session: Session, bureau_id: int | None) -> Bureau | None:
-    return session.get(Bureau, bureau_id) if bureau_id else None
 
 
 def rounds_of_fy(session: Session, fy_be: int) -> list[Round]:
