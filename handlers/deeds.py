@@ -11,6 +11,7 @@ from datetime import timedelta
 import messages_th.deeds as td
 import messages_th.deeds_book as tb
 from bot.services import deeds as svc
+from bot.services import membership
 from bot.services import deed_stats as stats
 from bot.services import photo_links
 from bot.conversation.auth import coordinator_of
@@ -104,7 +105,7 @@ def keep(ctx):
 
 def bureau_view(ctx):
     """Participation of the coordinator's bureau this week and this FY; next: nothing."""
-    bureau = svc.bureau_of(ctx.session, ctx.user)
+    bureau = membership.get_bureau(ctx.session, ctx.user.bureau_id)
     if bureau is None:  # an admin with no bureau of their own
         return [tb.no_bureau()]
     today = today_bkk(ctx.now)

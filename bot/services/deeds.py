@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.services import files, ledger
 from bot.services.files import delete_private
 from messages_th.dates import fiscal_year_be, fiscal_year_bounds, start_of_day_bkk, today_bkk
-from models.core import Bureau, User, utcnow
+from models.core import User, utcnow
 from models.deeds import VIRTUES, Deed, DeedHistory
 
 MAX_DESCRIPTION = 1000
@@ -206,8 +206,3 @@ def accept_photo(media_dir: str, data: bytes) -> dict:
         return files.accept_photo(media_dir, data)
     except files.PhotoError as err:
         raise DeedError(err.code, **err.info) from err
-
-
-def bureau_of(session: Session, user: User | None) -> Bureau | None:
-    """The member's own bureau, or None (an admin may have none)."""
-    return session.get(Bureau, user.bureau_id) if user is not None and user.bureau_id else None
