@@ -42,6 +42,8 @@ def _init_web(app: Flask, config: Config) -> None:
     from bot.web.webhook import bp as webhook_bp
     app.register_blueprint(webhook_bp)
     app.register_blueprint(media_bp)
+    from bot.web.console import init_console
+    init_console(app, config)
     if config.SANDBOX:
         from bot.dev.simulator import register_simulator
         register_simulator(app)

@@ -55,6 +55,17 @@ class Config:
     # database so an insider with SQL access cannot recompute the chain. Unset: a public development key, and
     # a loud warning at start and in `ledger-verify` (README "Ledger"). Never change it once entries exist.
     LEDGER_KEY: str = field(default="", repr=False)
+    # Signs the console's session cookie. Unset: derived from the channel secret (a secret already), so a
+    # small office has one secret less to keep; set it to sign every console session out (a new key).
+    CONSOLE_SECRET_KEY: str = field(default="", repr=False)
+
+    def console_secret_key(self) -> bytes:
+        import hashlib
+        import hmac
+        if self.CONSOLE_SECRET_KEY:
+            return self.CONSOLE_SECRET_KEY.encode()
+        return hmac.new((self.LINE_CHANNEL_SECRET or "development").encode(), b"console-session",
+                        hashlib.sha256).digest()
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":

@@ -21,6 +21,7 @@ FLOWS = (
     "handlers.preferences",
     "handlers.deputy",
     "handlers.reference",
+    "handlers.console",
     "handlers.help",  # last: the menu lists what the others registered
 )
 

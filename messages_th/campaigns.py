@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from bot.conversation.postback import encode
 from messages_th.common import CANCEL_WORD, clip, keyword_replies, msg_action, pb, quick_reply, text
-from messages_th.dates import thai_date, thai_datetime, thai_weekday, to_bkk
+from messages_th.dates import DATE_INPUT_REASONS, thai_date, thai_datetime, thai_weekday, to_bkk
 from messages_th.flex import MUTED, bubble, button, carousel, fit, flex, kv_row, txt
 from messages_th.limits import BUTTON_LABEL_MAX, CAROUSEL_MAX_BUBBLES as CAROUSEL_MAX
 from messages_th.virtues import BY_KEY, VIRTUES
@@ -63,17 +63,12 @@ def bad_when(code: str, now: datetime, latest: date, typed_at: datetime | None =
     """Why a typed or picked start was refused; `code` is a `bot.services.thai_dates` code."""
     example = _example(now)
     why = {
+        **DATE_INPUT_REASONS,
         "past": f"{thai_datetime(typed_at)} ผ่านมาแล้ว" if typed_at else "เป็นเวลาที่ผ่านมาแล้ว",
         "too_far": (f"{thai_datetime(typed_at) if typed_at else 'วันนั้น'} เกินปีงบประมาณหน้า "
                     f"(สร้างได้ถึง {thai_date(latest)})"),
-        "ce_year": "ปีที่พิมพ์เป็น ค.ศ. กรุณาพิมพ์ปีเป็น พ.ศ.",
-        "year_2digit": "กรุณาพิมพ์ปี พ.ศ. ให้ครบ 4 หลัก",
-        "year_missing": "กรุณาใส่ปี พ.ศ. ด้วย",
-        "year_range": "ปีไม่ถูกต้อง กรุณาพิมพ์ปีเป็น พ.ศ.",
-        "invalid_date": "ไม่มีวันที่นี้ในปฏิทิน",
-        "invalid_time": "เวลาต้องอยู่ระหว่าง 00:00–23:59",
         "time_missing": "กรุณาใส่เวลาเริ่มด้วย",
-        "month": "อ่านชื่อเดือนไม่ออก",
+        "format": "อ่านวันเวลาไม่ออก",
     }.get(code, "อ่านวันเวลาไม่ออก")
     return text(f"วันเวลาไม่ถูกต้อง: {why}\nลองเลือกใหม่ หรือพิมพ์ เช่น {example}")
 

@@ -99,3 +99,22 @@ def thai_date_range(start: date, end: date, *, year: bool = True) -> str:
     if start.month != end.month or start.year != end.year:
         return f"{start.day} {MONTHS_SHORT[start.month - 1]} – {end.day} {MONTHS_SHORT[end.month - 1]}{y}"
     return f"{start.day}–{end.day} {MONTHS_SHORT[end.month - 1]}{y}"
+
+
+# Why a typed date was refused, by `bot.services.thai_dates` code (the console's fields; chat prompts add
+# their own example after it).
+DATE_INPUT_REASONS = {
+    "empty": "กรุณาพิมพ์วันที่",
+    "format": "อ่านวันที่ไม่ออก พิมพ์ เช่น 20 มี.ค. 2570 หรือ 20/3/2570",
+    "month": "อ่านชื่อเดือนไม่ออก",
+    "year_missing": "กรุณาใส่ปี พ.ศ. ด้วย",
+    "year_2digit": "กรุณาพิมพ์ปี พ.ศ. ให้ครบ 4 หลัก",
+    "ce_year": "ปีที่พิมพ์เป็น ค.ศ. กรุณาพิมพ์ปีเป็น พ.ศ.",
+    "year_range": "ปีไม่ถูกต้อง กรุณาพิมพ์ปีเป็น พ.ศ.",
+    "invalid_date": "ไม่มีวันที่นี้ในปฏิทิน",
+    "invalid_time": "เวลาต้องอยู่ระหว่าง 00:00–23:59",
+    "time_missing": "กรุณาใส่เวลาด้วย เช่น 09:00",
+    "time_unexpected": "ช่องนี้รับเฉพาะวันที่ ไม่ต้องใส่เวลา",
+    "past": "วันนั้นผ่านมาแล้ว",
+    "too_far": "วันนั้นไกลเกินกว่าที่รับได้",
+}

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 COMMAND_MODULES = (
     "bot.cli.admin",
+    "bot.cli.console",
     "bot.cli.deeds",
     "bot.cli.richmenu",
     "bot.cli.rounds",

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from bot.services.deeds import erase_user_deeds
 from bot.services.files import PRIVATE, delete_private
+from models.console import ConsoleLink, ConsoleSession
 from models.core import Bureau, ConversationState, InboxEvent, OutboxMessage, User, UserRole
 from models.deeds import Deed
 from models.enums import InboxStatus, OutboxStatus, UserStatus
@@ -66,6 +67,9 @@ def erase_user(s: Session, user: User, state: ConversationState | None, *, media
     erase_user_deeds(s, user, media_dir=None, now=now)  # its files are deleted below, with the others
     s.exec(delete(UserRole).where(UserRole.user_id == user.id))
     s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.user_id == user.id))
+    # console sign-in links and sessions end with the person (audit entries keep only the internal id)
+    s.exec(delete(ConsoleLink).where(ConsoleLink.user_id == user.id))
+    s.exec(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
     # the coordinator's reminders would go to a dead id (deputy), or a deputy would act for nobody (coordinator)
     s.exec(delete(Delegation).where(or_(Delegation.deputy_id == user.id, Delegation.coordinator_id == user.id)))
     s.exec(delete(WorkerSetting).where(WorkerSetting.key == f"digest_optout:{user.id}"))  # their own setting
