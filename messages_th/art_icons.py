@@ -202,11 +202,22 @@ def _trophy(k: Pen):
     k.rect(-0.45, 0.6, 0.45, 0.86, 0.05)
 
 
+def _monitor(k: Pen):
+    """A screen showing a small bar chart, on a stand: the web dashboard."""
+    k.rect(-0.92, -0.72, 0.92, 0.5, 0.1)
+    k.rect(-0.78, -0.58, 0.78, 0.36, 0.04, fill=k.bg)
+    for x, h in ((-0.42, 0.3), (0.0, 0.5), (0.42, 0.7)):
+        k.rect(x - 0.12, 0.26 - h, x + 0.12, 0.26, 0.03)
+    k.poly([(-0.12, 0.5), (0.12, 0.5), (0.2, 0.76), (-0.2, 0.76)])
+    k.rect(-0.5, 0.74, 0.5, 0.88, 0.06)
+
+
 ICONS: dict[str, Callable[[Pen], None]] = {
     "heart": _heart, "star": _star, "pencil": _pencil, "book": _book, "chart": _chart,
     "calendar": _calendar, "bell": _bell, "user": _user, "people": _people, "clipboard": _clipboard,
     "check": _check, "megaphone": _megaphone, "gear": _gear, "flag": _flag, "home": _home,
     "question": _question, "card": _card, "list": _list, "target": _target, "trophy": _trophy,
+    "monitor": _monitor,
 }
 
 # Emoji a caller may pass instead of an icon name.
@@ -215,7 +226,7 @@ EMOJI = {
     "📖": "book", "📚": "book", "📊": "chart", "📈": "chart", "📅": "calendar", "🗓": "calendar",
     "🔔": "bell", "👤": "user", "👥": "people", "📋": "clipboard", "✅": "check", "📣": "megaphone",
     "📢": "megaphone", "⚙": "gear", "🚩": "flag", "🏠": "home", "❓": "question", "🪪": "card",
-    "🎯": "target", "🏆": "trophy", "🙏": "heart",
+    "🎯": "target", "🏆": "trophy", "🙏": "heart", "🖥": "monitor", "💻": "monitor",
 }
 
 

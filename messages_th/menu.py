@@ -11,7 +11,8 @@ MENU_WORDS = (MENU_WORD, "menu")              # typed words for the quick-reply 
 ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
     "deed": ("บันทึกความดี", "ทำดีวันนี้ บันทึกเลย", "pencil", "deed.start", "#0B6E4F"),
     "mine": ("ความดีของฉัน", "ดูบันทึกสะสมของตนเอง", "star", "deeds.mine", "#1565C0"),
-    "pledge": ("พันธะของเรา", "ปัญหาที่อยากแก้ / ความดีที่อยากทำ", "target", "pledge.view", "#C2185B"),
+    # the plan's words (not the old coinage "พันธะ", which still works typed: messages_th/pledge.py)
+    "pledge": ("ความดีที่อยากทำ", "ปัญหาที่อยากแก้ / ความดีที่อยากทำ", "target", "pledge.view", "#C2185B"),
     "campaigns": ("กิจกรรม", "กิจกรรมที่เปิดรับ", "megaphone", "text:กิจกรรม", "#D35400"),
     "reference": ("หลักคุณธรรม", "คุณธรรม ๕ ประการ และอื่น ๆ", "book", "ref.menu", "#6A1B9A"),
     "profile": ("ข้อมูลส่วนตัว", "ชื่อ ตำแหน่ง สำนัก", "user", "profile.show", "#00838F"),
@@ -21,6 +22,7 @@ ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
     "digest": ("สรุปประจำสัปดาห์", "การมีส่วนร่วมทุกสำนัก", "chart", "digest.show", "#0B6E4F"),
     "campaign_new": ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่", "flag", "text:สร้างกิจกรรม", "#D35400"),
     "admin": ("ผู้ดูแลระบบ", "รหัสเชิญ อนุมัติ บทบาท", "gear", "admin.menu", "#374151"),
+    "console": ("แดชบอร์ด", "ดูภาพรวมบนเว็บ", "monitor", "text:แดชบอร์ด", "#00838F"),  # handlers/console.py
     "register": ("ลงทะเบียน", "ใช้รหัสเชิญของสำนัก", "card", f"text:{REGISTER_WORD}", "#0B6E4F"),
     "help": ("วิธีใช้", "คำที่พิมพ์สั่งงานได้", "question", "text:ช่วยเหลือ", "#1565C0"),
 }
@@ -29,9 +31,9 @@ STAFF = ("deed", "mine", "pledge", "campaigns", "reference", "profile")
 MENUS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "staff": (("บุคลากร", STAFF),),
     "coordinator": (("บุคลากร", STAFF),
-                    ("ผู้ประสานงานสำนัก", ("report", "status", "bureau", "pledge", "reference", "profile"))),
+                    ("ผู้ประสานงานสำนัก", ("report", "status", "bureau", "pledge", "reference", "console"))),
     "committee": (("บุคลากร", STAFF),
-                  ("คณะกรรมการ", ("digest", "campaign_new", "status", "bureau", "reference", "profile"))),
+                  ("คณะกรรมการ", ("digest", "campaign_new", "status", "bureau", "reference", "console"))),
     # LINE's default menu: whoever has no menu of their own (not registered yet, erased, refused) sees it.
     "guest": (("ผู้มาใหม่", ("register", "reference", "help")),),
 }
@@ -40,9 +42,9 @@ GUEST = "guest"
 SHAPES = {"guest": ((2500, 843), (3, 1))}
 QUICK = {
     "staff": STAFF,
-    "coordinator": ("report", "status", "bureau", *STAFF),
-    "committee": ("digest", "campaign_new", "status", "bureau", *STAFF),
-    "admin": ("admin", "digest", "campaign_new", "status", "bureau", *STAFF),
+    "coordinator": ("report", "status", "bureau", "console", *STAFF),
+    "committee": ("digest", "campaign_new", "status", "bureau", "console", *STAFF),
+    "admin": ("admin", "console", "digest", "campaign_new", "status", "bureau", *STAFF),  # 12: LINE's 13 with help
     "guest": ("register", "reference", "help"),
 }
 CHAT_BAR = "เมนู"
