@@ -3,7 +3,7 @@ bureau's coordinator writes its items in handlers/pledge_write.py.
 
 ```mermaid
 stateDiagram-v2
-    [*] --> text: pledge.progress i=item (from the view, "พันธะของสำนัก" / pledge.view)
+    [*] --> text: pledge.progress i=item (from the view, "ความดีที่อยากทำ" / pledge.view)
     text --> photo: text
     photo --> photo: not a JPEG/PNG, or too big (refused, asked again)
     photo --> [*]: image or "ข้าม" (one deed recorded)

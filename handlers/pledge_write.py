@@ -3,7 +3,7 @@ date, unless an admin unlocked it). The organization's pledge (no bureau) is the
 
 ```mermaid
 stateDiagram-v2
-    [*] --> problem: "เขียนพันธะ" / pledge.edit b=bureau (coordinator)
+    [*] --> problem: "เขียนความดีที่อยากทำ" (or an alias) / pledge.edit b=bureau (coordinator)
     [*] --> problem: pledge.fix i=item (the same steps, then replaces the item)
     problem --> good_deed: text
     good_deed --> virtue: text
@@ -196,7 +196,7 @@ def save(ctx):
 
 def register(router) -> None:
     of_param, of_item = coordinator_of(bureau_param), coordinator_of(_item_bureau)
-    router.text(th.EDIT_WORD, start_edit, role=of_param)
+    router.text(th.EDIT_WORD, start_edit, *th.EDIT_ALIASES, role=of_param)
     router.postback("pledge.edit", start_edit, role=of_param)
     router.postback("pledge.virtue", on_virtue, role=coordinator_of(_draft_bureau), in_step=(FLOW, Step.VIRTUE))
     router.postback("pledge.save", save, role=coordinator_of(_draft_bureau), in_step=(FLOW, Step.CONFIRM))

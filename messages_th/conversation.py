@@ -7,8 +7,9 @@ from messages_th.flex import bubble, button, flex, txt
 RESUME_LABEL, DISCARD_LABEL = "ทำรายการค้างต่อ", "ทิ้งรายการค้าง"
 # What each flow is called when it is offered back (the plan's and the menus' own words).
 FLOW_NAMES = {
-    "deed": "บันทึกความดี", "reg": "ลงทะเบียน", "profile": "แก้ไขข้อมูลส่วนตัว", "pledge": "เขียนพันธะของสำนัก",
-    "progress": "รายงานความคืบหน้าพันธะ", "report": "ส่งรายงาน", "campaign": "สร้างกิจกรรม",
+    "deed": "บันทึกความดี", "reg": "ลงทะเบียน", "profile": "แก้ไขข้อมูลส่วนตัว",
+    "pledge": "เขียนปัญหาที่อยากแก้ ความดีที่อยากทำ",
+    "progress": "รายงานความคืบหน้าความดีที่อยากทำ", "report": "ส่งรายงาน", "campaign": "สร้างกิจกรรม",
     "deputy": "ผู้รับแจ้งเตือนแทน", "admin": "ค้นหาผู้ใช้", "rounds": "แก้กำหนดส่ง",
 }
 

@@ -12,9 +12,14 @@ from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, 
 from messages_th.dates import thai_date
 from messages_th.virtues import VIRTUES, get, name_th
 
-VIEW_WORD = "พันธะของสำนัก"
-VIEW_ALIASES = ("พันธะของเรา", "รายงานพันธะ")
-EDIT_WORD = "เขียนพันธะ"
+# The plan's own words (its goal is "คุณธรรมเป้าหมาย"); the words this bot used before ("พันธะ...") still work
+# typed, so people who learnt them are not lost.
+PLEDGE = "ปัญหาที่อยากแก้ ความดีที่อยากทำ"
+VIEW_WORD = "ความดีที่อยากทำ"
+VIEW_ALIASES = ("ปัญหาที่อยากแก้", PLEDGE, "ปัญหาที่อยากแก้ / ความดีที่อยากทำ",
+                "พันธะ", "พันธะของสำนัก", "พันธะของเรา", "รายงานพันธะ")
+EDIT_WORD = "เขียนความดีที่อยากทำ"
+EDIT_ALIASES = ("เขียนปัญหาที่อยากแก้", "เขียนพันธะ", "เขียนพันธะของสำนัก")
 SKIP_WORD = "ข้าม"
 NONE_WORD = "ไม่มี"
 
@@ -84,14 +89,14 @@ def pledge_view(owner: str, fy_be: int, items: list[dict], *, can_edit: bool = F
 
     qr = keyword_replies(EDIT_WORD) if can_edit else None
     span = f" ข้อ {offset + 1}–{offset + len(page)} จาก {len(items)}" if offset or more else ""
-    return fx.flex(f"พันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ปีงบประมาณ {fy_be} ({owner}){span}",
+    return fx.flex(f"คุณธรรมเป้าหมาย \"{PLEDGE}\" ปีงบประมาณ {fy_be} ({owner}){span}",
                    fx.fit(build, (300, 200, 140, 100, 60)), qr)
 
 
 def item_full(owner: str, item: dict) -> list[dict]:
     """A pledge item whole (3 fields of up to 1,000 characters, the target 200): usually one text, two when
     emoji make it longer than LINE's 5,000 UTF-16 units."""
-    lines = [f"พันธะข้อ {item['position']} · {clip(owner, 200)}"]
+    lines = [f"{PLEDGE} ข้อ {item['position']} · {clip(owner, 200)}"]
     lines += [f"\n{label}:\n{item.get(key) or '-'}" for key, label in FIELD_LABELS[:2]]
     lines.append(f"\nคุณธรรม: {_virtue_label(item['virtue'])}")
     lines += [f"\n{label}:\n{item.get(key) or '-'}" for key, label in FIELD_LABELS[2:]]
@@ -99,13 +104,13 @@ def item_full(owner: str, item: dict) -> list[dict]:
 
 
 def no_pledge(owner: str, fy_be: int, can_edit: bool) -> dict:
-    tail = "\nพิมพ์ \"เขียนพันธะ\" เพื่อเริ่มเขียนได้เลยครับ" if can_edit else "\nโปรดสอบถามผู้ประสานงานของสำนักครับ"
-    return text(f"{owner} ยังไม่มีพันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ของปีงบประมาณ {fy_be}" + tail,
+    tail = f"\nพิมพ์ \"{EDIT_WORD}\" เพื่อเริ่มเขียนได้เลยครับ" if can_edit else "\nโปรดสอบถามผู้ประสานงานของสำนักครับ"
+    return text(f"{owner} ยังไม่มี \"{PLEDGE}\" ของปีงบประมาณ {fy_be}" + tail,
                 keyword_replies(EDIT_WORD) if can_edit else None)
 
 
 def ask_problem(owner: str, n: int) -> dict:
-    return text(f"เขียนพันธะของ{owner} ข้อที่ {n} (1/5)\n\nปัญหาที่อยากแก้ คืออะไรครับ?\n"
+    return text(f"เขียน \"{PLEDGE}\" ของ{owner} ข้อที่ {n} (1/5)\n\nปัญหาที่อยากแก้ คืออะไรครับ?\n"
                 "💡 เช่น \"บุคลากรมาประชุมไม่ตรงเวลา\" หรือ \"ใช้กระดาษสิ้นเปลือง\"", _cancel_qr())
 
 
@@ -134,27 +139,27 @@ def ask_target() -> dict:
 def confirm_item(item: dict) -> dict:
     footer = [fx.button("บันทึก", pb("บันทึก", "pledge.save")),
               fx.button("ยกเลิก", msg_action("ยกเลิก", CANCEL_WORD), "secondary")]
-    return fx.flex("ตรวจสอบพันธะก่อนบันทึก", fx.bubble("ตรวจสอบก่อนบันทึก", _item_rows(item), footer))
+    return fx.flex(f"ตรวจสอบ \"{PLEDGE}\" ก่อนบันทึก", fx.bubble("ตรวจสอบก่อนบันทึก", _item_rows(item), footer))
 
 
 def ask_problem_again(n: int, item: dict) -> dict:
-    return text(f"แก้ไขพันธะข้อที่ {n} (1/5): พิมพ์ทุกช่องใหม่ แล้วตรวจสอบก่อนบันทึก\n\n"
+    return text(f"แก้ไขข้อที่ {n} (1/5): พิมพ์ทุกช่องใหม่ แล้วตรวจสอบก่อนบันทึก\n\n"
                 f"ปัญหาที่อยากแก้ (เดิม: {clip(item['problem'], 300)})\nคืออะไรครับ?", _cancel_qr())
 
 
 def item_updated(n: int) -> dict:
-    return text(f"แก้ไขพันธะข้อที่ {n} เรียบร้อยแล้วครับ ✅", keyword_replies(VIEW_WORD))
+    return text(f"แก้ไขข้อที่ {n} เรียบร้อยแล้วครับ ✅", keyword_replies(VIEW_WORD))
 
 
 def ask_remove(item: dict) -> dict:
     footer = [fx.button("ยืนยันลบ", pb("ยืนยันลบ", "pledge.remove_ok", i=item["id"])),
               fx.button("ไม่ลบ", pb("ไม่ลบ", "pledge.view", "ไม่ลบ"), "secondary")]
-    return fx.flex(f"ลบพันธะข้อที่ {item['position']} ใช่ไหม?",
-                   fx.bubble(f"ลบพันธะข้อที่ {item['position']} ใช่ไหม?", _item_rows(item), footer))
+    return fx.flex(f"ลบข้อที่ {item['position']} ของ \"{PLEDGE}\" ใช่ไหม?",
+                   fx.bubble(f"ลบข้อที่ {item['position']} ใช่ไหม?", _item_rows(item), footer))
 
 
 def item_removed(n: int) -> dict:
-    return text(f"ลบพันธะข้อที่ {n} แล้วครับ ข้อถัดไปเลื่อนขึ้นมาแทน", keyword_replies(VIEW_WORD))
+    return text(f"ลบข้อที่ {n} แล้วครับ ข้อถัดไปเลื่อนขึ้นมาแทน", keyword_replies(VIEW_WORD))
 
 
 def cannot_remove(progress: int) -> dict:
@@ -163,17 +168,17 @@ def cannot_remove(progress: int) -> dict:
 
 
 def item_gone() -> dict:
-    return text("ไม่พบพันธะข้อนี้แล้วครับ (อาจถูกลบไปแล้ว)", keyword_replies(VIEW_WORD))
+    return text("ไม่พบข้อนี้แล้วครับ (อาจถูกลบไปแล้ว)", keyword_replies(VIEW_WORD))
 
 
 def item_saved(n: int) -> dict:
-    return text(f"บันทึกพันธะข้อที่ {n} เรียบร้อยแล้วครับ ✅\nพิมพ์ \"เขียนพันธะ\" เพื่อเพิ่มข้อถัดไป "
-                "หรือ \"พันธะของสำนัก\" เพื่อดูทั้งหมด", keyword_replies(EDIT_WORD, VIEW_WORD))
+    return text(f"บันทึกข้อที่ {n} เรียบร้อยแล้วครับ ✅\nพิมพ์ \"{EDIT_WORD}\" เพื่อเพิ่มข้อถัดไป "
+                f"หรือ \"{VIEW_WORD}\" เพื่อดูทั้งหมด", keyword_replies(EDIT_WORD, VIEW_WORD))
 
 
 def locked(first_due: date | None) -> dict:
     when = f"หลังวันที่ {thai_date(first_due)} " if first_due else ""
-    return text(f"พันธะของปีงบประมาณนี้ปิดการแก้ไขแล้ว{when}(กำหนดส่งรายงานรอบแรก)\n"
+    return text(f"\"{PLEDGE}\" ของปีงบประมาณนี้ปิดการแก้ไขแล้ว{when}(กำหนดส่งรายงานรอบแรก)\n"
                 "หากจำเป็นต้องแก้ไข โปรดติดต่อผู้ดูแลระบบเพื่อเปิดการแก้ไขครับ")
 
 
@@ -209,7 +214,7 @@ def photo_problem(code: str, limit_mb: int = 5) -> dict:
 
 
 def not_your_item() -> dict:
-    return text("พันธะข้อนี้เป็นของสำนักอื่น จึงใช้ไม่ได้ครับ\nพิมพ์ \"พันธะของสำนัก\" เพื่อดูพันธะของสำนักคุณ",
+    return text(f"ข้อนี้เป็นของสำนักอื่น จึงใช้ไม่ได้ครับ\nพิมพ์ \"{VIEW_WORD}\" เพื่อดูของสำนักคุณ",
                 keyword_replies(VIEW_WORD))
 
 

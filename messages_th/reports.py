@@ -10,6 +10,8 @@ from messages_th.common import (CANCEL_WORD, camera_action, camera_roll_action, 
                                 quick_reply, text, texts, utf16_len)
 from messages_th.common import TEXT_LIMIT
 from messages_th.dates import days_left_text, thai_date, thai_datetime
+from messages_th.pledge import EDIT_WORD as PLEDGE_EDIT_WORD
+from messages_th.pledge import PLEDGE
 from messages_th.rounds import short_label, status_th
 from messages_th.virtues import name_th
 
@@ -46,8 +48,8 @@ def no_open_round() -> dict:
 
 
 def no_items(fy_be: int) -> dict:
-    return text(f"ยังไม่มีพันธะ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ของปีงบประมาณ {fy_be} ให้รายงานครับ\n"
-                "พิมพ์ \"เขียนพันธะ\" เพื่อเขียนก่อน", keyword_replies("เขียนพันธะ"))
+    return text(f"ยังไม่มี \"{PLEDGE}\" ของปีงบประมาณ {fy_be} ให้รายงานครับ\n"
+                f"พิมพ์ \"{PLEDGE_EDIT_WORD}\" เพื่อเขียนก่อน", keyword_replies(PLEDGE_EDIT_WORD))
 
 
 def resumed(title: str, n: int, total: int) -> dict:

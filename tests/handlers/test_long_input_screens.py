@@ -86,7 +86,7 @@ def test_staff_see_a_bureau_pledge_of_twelve_maximal_items_page_by_page(send, li
         ids = [pledges.add_item(s, FY, w.b1, problem=f"ปัญหา{n} " + long_text(1000), good_deed=long_text(1000),
                                 virtue="honesty", indicator=long_text(1000), target=long_text(200)).id
                for n in range(12)]
-    send("text", w.staff, "พันธะของสำนัก")
+    send("text", w.staff, "ความดีที่อยากทำ")
     view = assert_fits(_replies(line, w.staff, -1))[-1]
     bubbles = view["contents"]["contents"]
     assert view["type"] == "flex" and len(bubbles) == 11  # ten items, then "ดูข้อถัดไป"
@@ -107,7 +107,7 @@ def test_staff_see_a_bureau_pledge_of_twelve_maximal_items_page_by_page(send, li
     assert ("ปัญหา10 " + long_text(1000)).replace("\n", "") in whole
 
     # the coordinator's view has the edit buttons too, and still fits
-    send("text", w.coord, "พันธะของสำนัก")
+    send("text", w.coord, "ความดีที่อยากทำ")
     coord_view = assert_fits(_replies(line, w.coord, -1))[-1]
     assert {a for a, _ in postbacks(coord_view)} >= {"pledge.fix", "pledge.remove", "pledge.item", "pledge.view"}
 

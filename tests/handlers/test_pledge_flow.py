@@ -15,7 +15,7 @@ from tests.bot.services.test_rounds_support import JAN, PNG, seed
 
 
 def _write_item(send, user, bureau_id, problem="ประชุมไม่ตรงเวลา", target="ร้อยละ 80 ของบุคลากรเข้าร่วม"):
-    send("text", user, "เขียนพันธะ")
+    send("text", user, "เขียนความดีที่อยากทำ")
     send("text", user, problem)
     send("text", user, "เข้าประชุมตรงเวลาทุกครั้ง")
     send("postback", user, encode("pledge.virtue", virtue="discipline"))
@@ -41,9 +41,9 @@ def test_coordinator_writes_items_with_hints_and_a_confirm_card(send, line, db, 
         (2, "ใช้กระดาษสิ้นเปลือง", "เข้าประชุมตรงเวลาทุกครั้ง", "discipline", "จำนวนบุคลากรที่เข้าประชุมตรงเวลา", None)]
     replies = texts_to(line, w.coord)
     assert "ข้อที่ 1" in replies[0] and "💡" in replies[0]
-    assert replies[5] == "ตรวจสอบพันธะก่อนบันทึก"
-    assert "บันทึกพันธะข้อที่ 1" in replies[6]
-    assert "บันทึกพันธะข้อที่ 2" in replies[-1]
+    assert replies[5] == "ตรวจสอบ \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ก่อนบันทึก"
+    assert "บันทึกข้อที่ 1" in replies[6]
+    assert "บันทึกข้อที่ 2" in replies[-1]
     msgs = line.messages_for(w.coord)
     assert msgs[2]["quickReply"]["items"][0]["action"]["type"] == "postback"  # virtue buttons
     # the pledge view: one bubble per item, with a progress button
@@ -55,7 +55,7 @@ def test_coordinator_writes_items_with_hints_and_a_confirm_card(send, line, db, 
 def test_cancel_anywhere_saves_nothing_and_a_sticker_gets_the_hint(send, line, db, clock):
     clock.set(JAN)
     w = seed(db)
-    send("text", w.coord, "เขียนพันธะ")
+    send("text", w.coord, "เขียนความดีที่อยากทำ")
     send("text", w.coord, "ปัญหา")
     send(ev.sticker_event(w.coord))
     assert "ความดีที่อยากทำ" in texts_to(line, w.coord)[-1]
@@ -66,7 +66,7 @@ def test_cancel_anywhere_saves_nothing_and_a_sticker_gets_the_hint(send, line, d
 def test_staff_and_other_bureaus_cannot_write(send, line, db, clock):
     clock.set(JAN)
     w = seed(db)
-    send("text", w.staff, "เขียนพันธะ")
+    send("text", w.staff, "เขียนความดีที่อยากทำ")
     send("postback", w.coord2, encode("pledge.edit", b=w.b1))  # forged: coordinator of B2 for B1
     assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, w.staff)[-1]
     assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, w.coord2)[-1]
@@ -77,11 +77,11 @@ def test_staff_and_other_bureaus_cannot_write(send, line, db, clock):
 def test_pledge_locks_after_the_first_due_date_until_an_admin_unlocks(send, line, db, clock, app):
     clock.set(datetime(2026, 3, 20, 16, 59, tzinfo=timezone.utc))  # 23:59 Bangkok on the due date: still open
     w = seed(db)
-    send("text", w.coord, "เขียนพันธะ")
+    send("text", w.coord, "เขียนความดีที่อยากทำ")
     assert "ข้อที่ 1" in texts_to(line, w.coord)[-1]
     send("text", w.coord, "ยกเลิก")
     clock.set(datetime(2026, 3, 20, 17, 1, tzinfo=timezone.utc))  # 00:01 on the 21st
-    send("text", w.coord, "เขียนพันธะ")
+    send("text", w.coord, "เขียนความดีที่อยากทำ")
     assert "ปิดการแก้ไข" in texts_to(line, w.coord)[-1] and "20 มี.ค. 2569" in texts_to(line, w.coord)[-1]
     res = app.test_cli_runner().invoke(args=["pledge", "unlock", "B1", "--fy", "2569"])
     assert res.exit_code == 0, res.output
@@ -92,7 +92,7 @@ def test_pledge_locks_after_the_first_due_date_until_an_admin_unlocks(send, line
 def test_staff_progress_is_one_deed_with_photo_and_ledger_entry(send, line, db, clock):
     clock.set(JAN)
     w = seed(db, items=2)
-    send("text", w.staff, "พันธะของสำนัก")
+    send("text", w.staff, "ความดีที่อยากทำ")
     send("postback", w.staff, encode("pledge.progress", i=w.items[1]))
     send("text", w.staff, "เข้าประชุมตรงเวลาทุกครั้งในสัปดาห์นี้")
     line.put_content("555001", PNG, "image/png")
@@ -142,7 +142,7 @@ def test_pledge_csv_load(app, db, tmp_path):
 def test_coordinator_fixes_an_item_through_the_same_steps(send, line, db, clock):
     clock.set(JAN)
     w = seed(db, items=2)
-    send("text", w.coord, "พันธะของสำนัก")
+    send("text", w.coord, "ความดีที่อยากทำ")
     fix = [p for a, p in postbacks(line.messages_for(w.coord)[-1]) if a == "pledge.fix"]
     assert [p["i"] for p in fix] == [str(i) for i in w.items]  # one per item
     send("postback", w.coord, encode("pledge.fix", i=w.items[1]))
@@ -153,7 +153,7 @@ def test_coordinator_fixes_an_item_through_the_same_steps(send, line, db, clock)
     send("text", w.coord, "จำนวนห้องที่ปิดไฟ")
     send("text", w.coord, "ไม่มี")
     send("postback", w.coord, encode("pledge.save"))
-    assert "แก้ไขพันธะข้อที่ 2" in texts_to(line, w.coord)[-1]
+    assert "แก้ไขข้อที่ 2" in texts_to(line, w.coord)[-1]
     assert _items(db, w.b1) == [
         (1, "ปัญหา 1", "ความดี 1", "discipline", "จำนวนบุคลากรที่เข้าร่วม", "ร้อยละ 80 ของบุคลากรเข้าร่วม"),
         (2, "ลืมปิดไฟ", "ปิดไฟเมื่อออกจากห้อง", "sufficiency", "จำนวนห้องที่ปิดไฟ", None)]
@@ -169,7 +169,7 @@ def test_remove_asks_first_renumbers_and_keeps_items_with_progress(send, line, d
     assert ("pledge.remove_ok", {"i": str(w.items[0])}) in postbacks(line.messages_for(w.coord)[-1])
     assert len(_items(db, w.b1)) == 3  # nothing removed by asking
     send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
-    assert "ลบพันธะข้อที่ 1" in texts_to(line, w.coord)[-1]
+    assert "ลบข้อที่ 1" in texts_to(line, w.coord)[-1]
     assert [(p, problem) for p, problem, *_ in _items(db, w.b1)] == [(1, "ปัญหา 2"), (2, "ปัญหา 3")]
     send("postback", w.coord, encode("pledge.remove_ok", i=w.items[2]))
     assert "ลบข้อนี้ไม่ได้" in texts_to(line, w.coord)[-1] and "1 ครั้ง" in texts_to(line, w.coord)[-1]
@@ -185,7 +185,7 @@ def test_only_the_bureaus_coordinator_changes_items_and_not_after_the_lock(send,
         send("postback", who, encode("pledge.remove_ok", i=w.items[0]))
         send("postback", who, encode("pledge.fix", i=w.items[0]))
         assert "สำหรับผู้ประสานงานสำนัก" in texts_to(line, who)[-1]
-    send("text", w.staff, "พันธะของสำนัก")
+    send("text", w.staff, "ความดีที่อยากทำ")
     assert not [a for a, _ in postbacks(line.messages_for(w.staff)[-1]) if a in ("pledge.fix", "pledge.remove")]
     clock.set(datetime(2026, 3, 21, 3, 0, tzinfo=timezone.utc))  # after the first round's due date
     send("postback", w.coord, encode("pledge.remove_ok", i=w.items[0]))
@@ -213,7 +213,7 @@ def test_a_non_image_at_the_progress_photo_step_is_refused_and_nothing_is_stored
 def test_the_virtue_step_asks_again_with_its_buttons(send, line, db, clock):
     clock.set(JAN)
     w = seed(db)
-    for t in ("เขียนพันธะ", "ปัญหา", "ความดี"):
+    for t in ("เขียนความดีที่อยากทำ", "ปัญหา", "ความดี"):
         send("text", w.coord, t)
     send(ev.sticker_event(w.coord))
     assert [a for a, _ in postbacks(line.messages_for(w.coord)[-1])].count("pledge.virtue") >= 5
@@ -221,3 +221,32 @@ def test_the_virtue_step_asks_again_with_its_buttons(send, line, db, clock):
     assert [a for a, _ in postbacks(line.messages_for(w.coord)[-1])].count("pledge.virtue") >= 5
     send("text", w.coord, "วินัย")  # the name typed works like the button
     assert "ตัวชี้วัด" in texts_to(line, w.coord)[-1]
+
+
+def test_the_bot_says_the_plans_words_and_the_old_coined_words_still_work(send, line, db, clock):
+    """Issue 14: "พันธะ" was the bot's coinage; the plan says "ปัญหาที่อยากแก้ ความดีที่อยากทำ" (its
+    "คุณธรรมเป้าหมาย"). Menus, help and cards use the plan's words; people who learnt the old words typed are
+    answered as before."""
+    import json
+    clock.set(JAN)
+    w = seed(db, items=1)
+    send("text", w.coord, "เมนู")
+    labels = [i["action"]["label"] for i in line.messages_for(w.coord)[-1]["quickReply"]["items"]]
+    assert "ความดีที่อยากทำ" in labels and "แดชบอร์ด" in labels
+    send("text", w.coord, "ช่วยเหลือ")
+    assert "เขียนความดีที่อยากทำ" in texts_to(line, w.coord)[-1]
+    send("text", w.coord, "ความดีที่อยากทำ")
+    view = line.messages_for(w.coord)[-1]
+    assert view["altText"].startswith("คุณธรรมเป้าหมาย \"ปัญหาที่อยากแก้ ความดีที่อยากทำ\" ปีงบประมาณ 2569")
+    for old in ("พันธะ", "พันธะของเรา", "พันธะของสำนัก", "รายงานพันธะ", "ปัญหาที่อยากแก้"):
+        send("text", w.coord, old)
+        again = line.messages_for(w.coord)[-1]
+        assert (again["altText"], postbacks(again)) == (view["altText"], postbacks(view)), old
+    for old in ("เขียนพันธะ", "เขียนปัญหาที่อยากแก้"):
+        send("text", w.coord, old)
+        assert "ข้อที่ 2 (1/5)" in texts_to(line, w.coord)[-1], old
+        send("text", w.coord, "ยกเลิก")
+    _write_item(send, w.coord, w.b1)
+    assert len(_items(db, w.b1)) == 2
+    said = json.dumps(line.messages_for(w.coord), ensure_ascii=False)
+    assert "ปัญหาที่อยากแก้ ความดีที่อยากทำ" in said and "พันธะ" not in said

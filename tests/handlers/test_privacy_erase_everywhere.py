@@ -87,7 +87,7 @@ def person(send, line, db, clock, config):
     nonce = [p for a, p in postbacks(line.messages_for(P)[-1]) if a == "deed.confirm"][0]["n"]
     send("postback", P, encode("deed.confirm", n=nonce))
     # a pledge progress report with a photo (one more deed)
-    send("text", P, "พันธะของสำนัก")
+    send("text", P, "ความดีที่อยากทำ")
     send("postback", P, encode("pledge.progress", i=w.items[0]))
     send("text", P, PROGRESS)
     photo(send, line, P, "m-progress", w.img["progress"])

@@ -57,7 +57,7 @@ def test_draft_leave_resume_submit_and_resubmit(send, line, db, clock):
     assert "ข้อ 2/2" in texts_to(line, w.coord)[-1]
     # leave: cancel, then another flow
     send("text", w.coord, "ยกเลิก")
-    send("text", w.coord, "พันธะของสำนัก")
+    send("text", w.coord, "ความดีที่อยากทำ")
     [(version, status, late, data)] = _reports(db)
     assert (version, status) == (0, "draft") and data["cursor"] == {"i": 1, "step": "done"}
     assert data["items"][str(w.items[0])]["done"] == "จัดกิจกรรมรณรงค์ 2 ครั้ง"

@@ -99,7 +99,7 @@ def test_a_later_menu_tap_still_offers_the_parked_deed(session, chat_for):
     chat.text("สมุดความดีของฉัน")  # parks the deed
     [parked] = chat.state.parked
     assert offered(chat.text("เมนู"), "flow.resume") == [{"p": parked["id"]}]
-    assert offered(chat.text("พันธะของสำนัก"), "flow.resume") == [{"p": parked["id"]}]
+    assert offered(chat.text("ความดีที่อยากทำ"), "flow.resume") == [{"p": parked["id"]}]
     assert offered(chat.text("สวัสดีครับ"), "flow.resume") == []  # not a menu action: no offer
 
 
