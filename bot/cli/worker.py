@@ -4,7 +4,7 @@
     flask --app bot digest --preview                        the weekly digest as plain text (same numbers)
     flask --app bot quota                                   monthly limit, usage and this month's forecast
     flask --app bot campaign create --title T --at "10 ธ.ค. 2569 09:00" --place P [--bureaus B1,B2] [--remind 3d,1h]
-    flask --app bot holidays add 5/12/2569 "<name>" | list | remove 5/12/2569     (dates in พ.ศ., see _common)
+    flask --app bot holidays add 5/12/2569 "<name>" | rename 5/12/2569 "<name>" | list | remove 5/12/2569  (พ.ศ.)
     flask --app bot delegate set <coordinator line id> <deputy line id> | clear <coordinator line id>
     flask --app bot staff-reminders on|off                  the gentler deadline reminder to staff
 """
@@ -109,31 +109,54 @@ def holidays():
 @click.argument("day", type=ThaiDate())
 @click.argument("name")
 def holidays_add(day, name):
-    """Add a holiday (พ.ศ., e.g. "7/12/2569")."""
-    from models.worker import Holiday
+    """Add a holiday (พ.ศ., e.g. "7/12/2569"); a day already listed is refused (use rename)."""
+    from bot.services import holidays as rule
     with session() as s:
-        s.merge(Holiday(day=day.day, name=name))
+        try:
+            rule.add(s, None, day.day, name, utcnow())
+        except rule.HolidayError as err:
+            raise click.ClickException(_HOLIDAY_REFUSALS[err.code]) from None
+    click.echo(f"holiday {echo_date(day)} {name}")
+
+
+@holidays.command("rename")
+@click.argument("day", type=ThaiDate())
+@click.argument("name")
+def holidays_rename(day, name):
+    """Change a listed holiday's name."""
+    from bot.services import holidays as rule
+    with session() as s:
+        try:
+            rule.rename(s, None, day.day, name, utcnow())
+        except rule.HolidayError as err:
+            raise click.ClickException(_HOLIDAY_REFUSALS[err.code]) from None
     click.echo(f"holiday {echo_date(day)} {name}")
 
 
 @holidays.command("list")
 def holidays_list():
+    from bot.services import holidays as rule
     from messages_th.dates import thai_date
-    from models.worker import Holiday
     with session(readonly=True) as s:
-        for h in s.exec(select(Holiday).order_by(Holiday.day)):
+        for h in rule.all_holidays(s):
             click.echo(f"{h.day} {h.name}  ({thai_date(h.day)})")
 
 
 @holidays.command("remove")
 @click.argument("day", type=ThaiDate())
 def holidays_remove(day):
-    from models.worker import Holiday
+    from bot.services import holidays as rule
     with session() as s:
-        row = s.get(Holiday, day.day)
-        if row:
-            s.delete(row)
-    click.echo("removed" if row else "no such holiday")
+        try:
+            rule.remove(s, None, day.day, utcnow())
+        except rule.HolidayError:
+            click.echo("no such holiday")
+            return
+    click.echo("removed")
+
+
+_HOLIDAY_REFUSALS = {"exists": "that day is already a holiday (use: holidays rename)", "missing": "no such holiday",
+                     "name_empty": "the name is empty", "name_long": "the name is longer than 200 characters"}
 
 
 @click.group("delegate", cls=AppGroup)
