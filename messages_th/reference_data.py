@@ -92,3 +92,19 @@ REPORT_CRITERIA = (
     "เพิ่มประเด็นคุณธรรมเป้าหมายในมิติหลักศาสนาและหลักปรัชญาของเศรษฐกิจพอเพียง อย่างชัดเจน",
     "องค์ความรู้จากการดำเนินงานองค์กรคุณธรรม เป็นแหล่งเรียนรู้ และถ่ายทอดขยายผลสู่องค์กรอื่นได้",
 )
+
+
+# The activity register's template columns (issue 16): the headers the secretariat fills, in this project's own
+# words (our text of the plan stops before its activity tables; no claim to be the plan's form).
+ACTIVITY_COLUMNS = (
+    ("code", "รหัสกิจกรรม"),
+    ("name", "ชื่อโครงการ/กิจกรรม"),
+    ("measure", "มาตรการ"),
+    ("sub_measure", "มาตรการย่อย"),
+    ("bureaus", "สำนักที่รับผิดชอบ"),
+    ("indicator", "ตัวชี้วัด"),
+    ("unit", "หน่วยนับ"),
+    ("target", "ค่าเป้าหมาย"),
+    ("period", "ระยะเวลาดำเนินการ"),
+    ("budget", "งบประมาณ (บาท)"),
+)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 COMMAND_MODULES = (
+    "bot.cli.activities",
     "bot.cli.admin",
     "bot.cli.console",
     "bot.cli.deeds",

@@ -51,6 +51,36 @@ DEEDS = (
 )
 
 
+# The activity register's demo rows: invented (our text of the plan stops before its activity tables), each
+# name marked "(ตัวอย่าง)". code, name, measure, sub-measure, bureau codes, indicator, unit, target
+ACTIVITIES = (
+    ("1.1.1", "(ตัวอย่าง) ประชุมคณะทำงานขับเคลื่อนองค์กรคุณธรรม", "มาตรการที่ 1", "1.1", "INNOV",
+     "จำนวนครั้งที่ประชุม", "ครั้ง", 4),
+    ("1.1.2", "(ตัวอย่าง) ประกาศเจตนารมณ์องค์กรคุณธรรมของผู้บริหาร", "มาตรการที่ 1", "1.1", "COMMU",
+     "ประกาศเผยแพร่", "ฉบับ", 1),
+    ("1.2.1", "(ตัวอย่าง) ยกย่องบุคคลต้นแบบด้านคุณธรรมประจำไตรมาส", "มาตรการที่ 1", "1.2", "RESOU",
+     "จำนวนบุคคลต้นแบบที่ได้รับการยกย่อง", "คน", 4),
+    ("1.3.1", "(ตัวอย่าง) คลังความรู้ถอดบทเรียนความดีบนอินทราเน็ต", "มาตรการที่ 1", "1.3", "INNOV",
+     "จำนวนเรื่องที่เผยแพร่", "เรื่อง", 12),
+    ("1.4.1", "(ตัวอย่าง) อบรมประมวลจริยธรรมสำหรับบุคลากรใหม่", "มาตรการที่ 1", "1.4", "RESOU",
+     "ร้อยละของบุคลากรใหม่ที่ผ่านการอบรม", "ร้อยละ", 90),
+    ("2.1.1", "(ตัวอย่าง) รณรงค์ปิดไฟและเครื่องปรับอากาศช่วงพักกลางวัน", "มาตรการที่ 2", "2.1", "RESOU",
+     "ร้อยละของพลังงานที่ลดลง", "ร้อยละ", 5),
+    ("2.1.2", "(ตัวอย่าง) จิตอาสาทำความสะอาดพื้นที่รอบอาคาร", "มาตรการที่ 2", "2.1", "COMMU,INNOV",
+     "จำนวนผู้เข้าร่วม", "คน", 60),
+    ("2.1.3", "(ตัวอย่าง) ตรงเวลาทุกการประชุม", "มาตรการที่ 2", "2.1", "INNOV",
+     "ร้อยละของการประชุมที่เริ่มตรงเวลา", "ร้อยละ", 80),
+    ("2.2.1", "(ตัวอย่าง) ทำบุญตักบาตรเนื่องในวันสำคัญทางศาสนา", "มาตรการที่ 2", "2.2", "COMMU",
+     "จำนวนครั้งที่จัด", "ครั้ง", 3),
+    ("2.2.2", "(ตัวอย่าง) มุทิตาจิตผู้เกษียณอายุราชการ", "มาตรการที่ 2", "2.2", "RESOU",
+     "จัดกิจกรรม", "ครั้ง", 1),
+    ("3.1.1", "(ตัวอย่าง) เผยแพร่ประมวลจริยธรรมผ่านไลน์ประจำสัปดาห์", "มาตรการที่ 3", "3.1", "COMMU",
+     "จำนวนครั้งที่เผยแพร่", "ครั้ง", 40),
+    ("3.2.1", "(ตัวอย่าง) เปิดเผยข้อมูลการจัดซื้อจัดจ้างรายเดือน", "มาตรการที่ 3", "3.2", "INNOV",
+     "จำนวนเดือนที่เผยแพร่ครบ", "เดือน", 12),
+)
+
+
 def fake_line_id(key: str) -> str:
     """Stable invented LINE user id: U + 32 hex digits (the same persona every run)."""
     return "U" + hashlib.md5(f"integrity-bot-demo:{key}".encode()).hexdigest()
@@ -121,6 +151,27 @@ def _rounds(s: Session, now: datetime) -> list:
     return open_fy(s, fiscal_year_be(today_bkk(now)))
 
 
+def _activities(s: Session, bureaus: dict[str, Bureau], now: datetime) -> int:
+    """The invented register for this FY, added once (codes it has are left alone)."""
+    from messages_th.dates import fiscal_year_be, today_bkk
+    from models.activities import Activity, ActivityBureau
+
+    fy = fiscal_year_be(today_bkk(now))
+    have = {a.code for a in s.exec(select(Activity).where(Activity.fy == fy))}
+    n = 0
+    for code, name, measure, sub, owners, indicator, unit, target in ACTIVITIES:
+        if code in have:
+            continue
+        act = Activity(fy=fy, code=code, name=name, measure=measure, sub_measure=sub, indicator=indicator,
+                       unit=unit, target=target, period=f"ต.ค. {fy - 1} – ก.ย. {fy}", created_at=now, updated_at=now)
+        s.add(act)
+        s.flush()
+        for owner in owners.split(","):
+            s.add(ActivityBureau(activity_id=act.id, bureau_id=bureaus[owner].id))
+        n += 1
+    return n
+
+
 def _invites(s: Session, bureaus: dict[str, Bureau], now: datetime) -> dict[str, str]:
     from bot.services.membership import create_invite
     from models.onboarding import InviteCode
@@ -142,7 +193,7 @@ def seed(s: Session, now: datetime | None = None, echo=print) -> dict:
     people = _people(s, bureaus, now)
     summary: dict = {"bureaus": len(bureaus), "people": len(people)}
     for name, step in (("deeds", lambda: _deeds(s, people, now)), ("rounds", lambda: _rounds(s, now)),
-                       ("invites", lambda: _invites(s, bureaus, now))):
+                       ("activities", lambda: _activities(s, bureaus, now)), ("invites", lambda: _invites(s, bureaus, now))):
         summary[name] = step()
     _report(summary, bureaus, people, echo)
     return summary
@@ -153,7 +204,8 @@ def _report(summary: dict, bureaus: dict, people: list, echo) -> None:
     from messages_th.names import person
 
     echo(f"demo data: {summary['bureaus']} bureaus, {summary['people']} people, "
-         f"{summary.get('deeds', 0)} new deeds, {len(summary.get('rounds') or [])} rounds this FY")
+         f"{summary.get('deeds', 0)} new deeds, {len(summary.get('rounds') or [])} rounds this FY, "
+         f"{summary.get('activities', 0)} new example activities")
     invites = summary.get("invites") or {}
     if invites:
         echo("invite codes (also on the simulator page; type ลงทะเบียน in the chat, consent, then the code):")
