@@ -243,7 +243,8 @@ class Demo:
 
         say(f"logs: {LOG_DIR.relative_to(ROOT)}/{{web,sandbox,worker}}.log   stop: Ctrl-C")
         say("admin CLI on this database, in another terminal: .venv/bin/python -m bot.dev.demo flask <command>")
-        print(f"\n  Chat simulator:  {self.url}\n", flush=True)
+        print(f"\n  Chat simulator:  {self.url}\n  Console:         {self.url}console/dev/personas"
+              "  (demo sign-in as each persona; in chat: แดชบอร์ด)\n", flush=True)
         while True:
             for name, (proc, _) in self.procs.items():
                 code = proc.poll()
