@@ -1,6 +1,8 @@
 """Signing in to the console: the chat's one-time link, its refusals, sessions, sign-out and CSRF."""
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from bot.services import membership
@@ -141,3 +143,15 @@ def test_cli_prints_a_link_for_a_console_role_and_refuses_staff(app, db, persona
 def test_sandbox_persona_sign_in_is_absent_outside_the_demo(client):
     assert client.get("/console/dev/personas").status_code == 404
     assert client.post("/console/dev/personas/1").status_code == 404
+
+
+def test_no_link_is_ever_posted_in_a_group_chat(send, line, db, personas):
+    from bot.dev.sandbox import events as ev
+    from models.console import ConsoleLink
+    lid = _line_id(db, personas.admin)
+    event = ev.text_event(lid, "แดชบอร์ด")
+    send({**event, "source": {"type": "group", "groupId": "C" + "1" * 32, "userId": lid}})
+    msg = line.messages_for(lid)[-1]
+    assert _uri_of(msg) is None and "แชตส่วนตัว" in json.dumps(msg, ensure_ascii=False)
+    with db() as s:
+        assert s.exec(select(ConsoleLink)).all() == []
