@@ -66,31 +66,39 @@ def compute(session: Session, now: datetime) -> dict:
     staff = dict(session.exec(select(User.bureau_id, func.count(User.id))
                               .where(audience.reachable(), User.bureau_id.is_not(None)).group_by(User.bureau_id)).all())
     bureaus = session.exec(select(Bureau).where(Bureau.active == True).order_by(Bureau.code)).all()  # noqa: E712
-    rows, other = [], {"name": None, "code": None, "staff": 0, "deeds": 0, "participants": 0, "grouped": 0}
-    small = []
-    for b in bureaus:
-        n, p = deeds.get(b.id, (0, 0))
-        row = {"name": b.name, "code": b.code, "id": b.id, "staff": int(staff.get(b.id, 0)), "deeds": n,
-               "participants": p}
-        if row["staff"] < MIN_GROUP:
-            for k in ("staff", "deeds", "participants"):
-                other[k] += row[k]
-            other["grouped"] += 1
-            small.append(b.name)
-        else:
-            rows.append(row)
-    if other["grouped"]:
-        # Naming the group's bureaus is safe only when the group itself is a crowd: two or more bureaus and
-        # at least MIN_GROUP people together. A group of one bureau, or of too few people, would point at
-        # the few people whose participation the grouping exists to keep unnamed.
-        other["members"] = small if other["grouped"] >= 2 and other["staff"] >= MIN_GROUP else None
-        rows.append(other)
+    rows = group_small([{"name": b.name, "code": b.code, "id": b.id, "staff": int(staff.get(b.id, 0)),
+                         "deeds": deeds.get(b.id, (0, 0))[0], "participants": deeds.get(b.id, (0, 0))[1]}
+                        for b in bureaus])
     total_staff = sum(int(v) for v in staff.values())
     return {"week": week_key(now), "last_monday": last, "this_monday": this, "week_end": this - timedelta(days=1),
             "today": today_bkk(now), "by_virtue": by_virtue, "virtue_weeks": virtue_weeks, "weeks": weeks,
             "deeds_last": weeks[-1]["deeds"], "deeds_prev": weeks[-2]["deeds"],
             "bureaus": rows, "min_group": MIN_GROUP, "staff": total_staff, "participants": weeks[-1]["participants"],
             "round": round_status(session, now), "upcoming": upcoming(session, now), "ledger": ledger_head(session)}
+
+
+def group_small(rows: list[dict]) -> list[dict]:
+    """Bureau rows ({name, code, id, staff, deeds, participants}) with every bureau under MIN_GROUP staff moved
+    into one unnamed row at the end (`name` None, `grouped` = how many, `members` = their names or None).
+    The digest and the console's overview both show bureaus through this rule."""
+    out, other = [], {"name": None, "code": None, "id": None, "staff": 0, "deeds": 0, "participants": 0,
+                      "grouped": 0}
+    small = []
+    for row in rows:
+        if row["staff"] < MIN_GROUP:
+            for k in ("staff", "deeds", "participants"):
+                other[k] += row[k]
+            other["grouped"] += 1
+            small.append(row["name"])
+        else:
+            out.append(row)
+    if other["grouped"]:
+        # Naming the group's bureaus is safe only when the group itself is a crowd: two or more bureaus and
+        # at least MIN_GROUP people together. A group of one bureau, or of too few people, would point at
+        # the few people whose participation the grouping exists to keep unnamed.
+        other["members"] = small if other["grouped"] >= 2 and other["staff"] >= MIN_GROUP else None
+        out.append(other)
+    return out
 
 
 def round_status(session: Session, now: datetime) -> dict | None:
