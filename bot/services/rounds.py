@@ -89,6 +89,19 @@ def set_due(session: Session, code: str, due: date) -> Round:
     return rnd
 
 
+def set_title(session: Session, code: str, title: str) -> Round:
+    """Rename a round (the console's round editor; the chat changes due dates only)."""
+    rnd = get_round(session, code)
+    if rnd is None:
+        raise LookupError(code)
+    if not title.strip():
+        raise ValueError("empty title")
+    rnd.title = title.strip()
+    session.add(rnd)
+    session.flush()
+    return rnd
+
+
 def get_round(session: Session, code: str | None) -> Round | None:
     return session.exec(select(Round).where(Round.code == code)).first() if code else None
 
