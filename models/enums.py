@@ -44,12 +44,14 @@ class InboxStatus(StrEnum):
 
 
 class OutboxStatus(StrEnum):
-    """`OutboxMessage.status`: pending → sending → sent | dead."""
+    """`OutboxMessage.status`: pending → sending → sent | dead; an admin may put a dead row back to pending
+    (retry) or mark it discarded (never sent, the row kept): bot/services/outbox_admin.py."""
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     DEAD = "dead"
+    DISCARDED = "discarded"
 
 
 class CampaignStatus(StrEnum):

@@ -12,11 +12,12 @@ import logging
 import os
 import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.services.ops_status import write_heartbeat
 from models.core import utcnow
 from models.db import session_scope
 from models.worker import release_lease, take_lease
@@ -63,6 +64,15 @@ def run_job(engine, holder: str, name: str, plan, now=None, gateway=None) -> int
         return 0
 
 
+def heartbeat(engine, now=None) -> None:
+    """This worker is alive: one row rewritten (the console's ระบบ page turns red after three missed beats)."""
+    try:
+        with session_scope(engine) as s:
+            write_heartbeat(s, now or utcnow(), socket.gethostname(), os.getpid())
+    except Exception:  # noqa: BLE001 - a missed beat shows on the page; the clock goes on
+        log.exception("heartbeat not written")
+
+
 def tick(engine, holder: str, now=None, config=None, gateway=None) -> dict | None:
     """Every job once (start-up catch-up and tests); None when this worker is not the clock."""
     out = {}
@@ -92,6 +102,9 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
     sched.add_job(run_job, CronTrigger(day_of_week="mon", hour=8, minute=30, timezone=TZ),
                   args=(engine, holder, "digest", plans["digest"], None, gateway), id="digest")
     sched.add_job(tick, args=(engine, holder), kwargs={"config": config, "gateway": gateway}, id="catch-up")
+    # every worker beats, clock or not: "alive" means someone sends the outbox; the first beat at start-up
+    sched.add_job(heartbeat, "interval", minutes=1, args=(engine,), id="heartbeat",
+                  next_run_time=datetime.now(timezone.utc))
     sched.start()
     log.info("clock started as %s (jobs: %s)", holder, ", ".join(j.id for j in sched.get_jobs()))
     plain_shutdown = sched.shutdown

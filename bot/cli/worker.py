@@ -49,7 +49,7 @@ def digest_cmd(preview):
 @with_appcontext
 def quota_cmd():
     """LINE monthly quota, usage and the forecast of this month's pushes."""
-    from scheduler.quota import forecast, limits
+    from bot.services.ops_status import forecast, limits
     limit, used = limits(bot_state().gateway)
     with session(readonly=True) as s:
         f = forecast(s, utcnow())
