@@ -153,6 +153,11 @@ class LineGateway:
         ctype = _header(resp.headers, "content-type") or "application/octet-stream"
         return bytes(data or b""), ctype
 
+    def get_bot_info(self) -> dict:
+        """The account's own profile: `basicId` makes the add-friend link (https://line.me/R/ti/p/<basicId>)."""
+        sent = self._call("botinfo", self.api.get_bot_info_with_http_info)
+        return sent.body.to_dict() if hasattr(sent.body, "to_dict") else dict(sent.body or {})
+
     # -- quota ----------------------------------------------------------------------------------------
     def get_quota(self) -> dict:
         return self._call("quota", self.api.get_message_quota_with_http_info).body.to_dict()

@@ -332,3 +332,88 @@ def set_mute(s: Session, user: User, muted: bool) -> None:
     """Non-essential reminders off (coordinators still get due-date reminders)."""
     user.mute_reminders = muted
     s.add(user)
+
+
+# -- bureaus and invite codes kept up by admins (the console; the CLI's commands do the same) ------------
+
+BUREAU_CODE_MAX, BUREAU_NAME_MAX = 32, 200
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+class BureauRefused(StrEnum):
+    """Why a bureau's code or name is not taken (the page words each, next to its field)."""
+    CODE_FORMAT = "code_format"  # empty, too long, or not A–Z / 0–9 / - / _
+    CODE_TAKEN = "code_taken"
+    NAME_EMPTY = "name_empty"
+    NAME_LONG = "name_long"
+    NAME_TAKEN = "name_taken"
+
+
+def bureau_code(text: str) -> str:
+    return (text or "").strip().upper()
+
+
+def bureau_name_text(text: str) -> str:
+    return " ".join((text or "").split())  # pasted names carry double and trailing spaces
+
+
+def _name_problem(s: Session, name: str, exclude_id: int | None) -> BureauRefused | None:
+    if not name:
+        return BureauRefused.NAME_EMPTY
+    if len(name) > BUREAU_NAME_MAX:
+        return BureauRefused.NAME_LONG
+    other = s.exec(select(Bureau).where(Bureau.name == name)).first()
+    return BureauRefused.NAME_TAKEN if other is not None and other.id != exclude_id else None
+
+
+def add_bureau(s: Session, code: str, name: str, now: datetime) -> Bureau | dict[str, BureauRefused]:
+    """A new active bureau; or {"code"/"name": why} and nothing added. The code is what people and the CLI
+    type (upper case, A–Z 0–9 - _); the name is unique, as the table requires."""
+    code, name = bureau_code(code), bureau_name_text(name)
+    problems: dict[str, BureauRefused] = {}
+    if not code or len(code) > BUREAU_CODE_MAX or not set(code) <= _CODE_CHARS:
+        problems["code"] = BureauRefused.CODE_FORMAT
+    elif s.exec(select(Bureau).where(func.upper(Bureau.code) == code)).first() is not None:
+        problems["code"] = BureauRefused.CODE_TAKEN
+    if (why := _name_problem(s, name, None)) is not None:
+        problems["name"] = why
+    if problems:
+        return problems
+    bureau = Bureau(code=code, name=name, active=True, created_at=now)
+    s.add(bureau)
+    s.flush()
+    return bureau
+
+
+def rename_bureau(s: Session, bureau: Bureau, name: str) -> BureauRefused | None:
+    """A new name (None: done, or the same name); the reason when refused, nothing changed."""
+    name = bureau_name_text(name)
+    if name == bureau.name:
+        return None
+    if (why := _name_problem(s, name, bureau.id)) is not None:
+        return why
+    bureau.name = name
+    s.add(bureau)
+    s.flush()
+    return None
+
+
+def set_bureau_active(s: Session, bureau: Bureau, active: bool) -> bool:
+    """Deactivate (or bring back) a bureau; True when it changed. A deactivated bureau's invite codes
+    register nobody (check_code, use_invite) and it is not offered in chat; its staff keep their records."""
+    if bureau.active == active:
+        return False
+    bureau.active = active
+    s.add(bureau)
+    s.flush()
+    return True
+
+
+def revoke_invite(s: Session, inv: InviteCode) -> bool:
+    """Revoke a code (True when it was not revoked yet): no one registers or moves with it afterwards."""
+    if inv.revoked:
+        return False
+    inv.revoked = True
+    s.add(inv)
+    s.flush()
+    return True

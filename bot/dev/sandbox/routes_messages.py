@@ -1,4 +1,4 @@
-"""LINE message endpoints: reply, push, multicast, quota, profile, content, loading animation."""
+"""LINE message endpoints: reply, push, multicast, quota, profile, content, loading animation, bot info."""
 from __future__ import annotations
 
 import re
@@ -75,3 +75,13 @@ def loading():
     validate.check("loading", body)
     get_state().record_loading(body["chatId"], body.get("loadingSeconds", 20))
     return jsonify({}), 202
+
+
+# The sandbox account's profile (invented, demo only): its basicId makes the console's add-friend QR.
+BOT_INFO = {"userId": "U" + "0" * 31 + "b", "basicId": "@000sandbox", "displayName": "บอตทดลอง (แซนด์บ็อกซ์)",
+            "chatMode": "bot", "markAsReadMode": "auto"}
+
+
+@messages.get("/v2/bot/info")
+def bot_info():
+    return jsonify(BOT_INFO)
