@@ -132,30 +132,64 @@ def unlock(session: Session, fy_be: int, bureau_id: int | None) -> Pledge:
     return pledge
 
 
+def relock(session: Session, fy_be: int, bureau_id: int | None) -> Pledge | None:
+    """Undo `unlock`: the pledge follows its lock date again (locked once the FY's first due date passed)."""
+    pledge = get_pledge(session, fy_be, bureau_id)
+    if pledge is not None and pledge.unlocked:
+        pledge.unlocked = False
+        session.add(pledge)
+        session.flush()
+    return pledge
+
+
+TARGET_MAX = 200  # PledgeItem.target's column length
+
+
+def check_row(row: dict, bureau_ids: dict[str, int]) -> tuple[dict | None, list[tuple[str, str]]]:
+    """One load row (CSV_COLUMNS) read: (the add_item values with `bureau_id`, []) or (None, [(column, problem)])
+    with problem one of "unknown_bureau", "unknown_virtue", "required", "too_long". `bureau_ids`: code → id.
+    The CLI's `load_csv` and the console's import share it, so both accept exactly the same rows."""
+    by_name = {v.name: v.key for v in VIRTUES}
+    cell = {c: str(row.get(c) if row.get(c) is not None else "").strip() for c in CSV_COLUMNS}
+    errors: list[tuple[str, str]] = []
+    bureau_id = None
+    if cell["bureau_code"]:
+        bureau_id = bureau_ids.get(cell["bureau_code"])
+        if bureau_id is None:
+            errors.append(("bureau_code", "unknown_bureau"))
+    for column in ("problem", "good_deed"):
+        if not cell[column]:
+            errors.append((column, "required"))
+    virtue = cell["virtue"] if cell["virtue"] in BY_KEY else by_name.get(cell["virtue"])
+    if virtue is None:
+        errors.append(("virtue", "required" if not cell["virtue"] else "unknown_virtue"))
+    if len(cell["target"]) > TARGET_MAX:
+        errors.append(("target", "too_long"))
+    if errors:
+        return None, errors
+    return {"bureau_id": bureau_id, "problem": cell["problem"], "good_deed": cell["good_deed"], "virtue": virtue,
+            "indicator": cell["indicator"], "target": cell["target"]}, []
+
+
+def bureau_codes(session: Session) -> dict[str, int]:
+    return {b.code: b.id for b in session.exec(select(Bureau))}
+
+
 def load_csv(session: Session, text: str, fy_be: int) -> int:
     """Add the rows of a CSV (columns CSV_COLUMNS; empty bureau_code = organization). Errors name the line."""
-    by_name = {v.name: v.key for v in VIRTUES}
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = set(CSV_COLUMNS) - set(reader.fieldnames or ())
     if missing:
         raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
+    codes = bureau_codes(session)
     count = 0
     for line, row in enumerate(reader, start=2):
-        code = (row["bureau_code"] or "").strip()
-        bureau_id = None
-        if code:
-            bureau = session.exec(select(Bureau).where(Bureau.code == code)).first()
-            if bureau is None:
-                raise ValueError(f"line {line}: unknown bureau {code}")
-            bureau_id = bureau.id
-        virtue = (row["virtue"] or "").strip()
-        virtue = virtue if virtue in BY_KEY else by_name.get(virtue)
-        if virtue is None:
-            raise ValueError(f"line {line}: unknown virtue {row['virtue']!r}")
-        if not (row["problem"] or "").strip() or not (row["good_deed"] or "").strip():
-            raise ValueError(f"line {line}: problem and good_deed are required")
-        add_item(session, fy_be, bureau_id, problem=row["problem"].strip(), good_deed=row["good_deed"].strip(),
-                 virtue=virtue, indicator=(row["indicator"] or "").strip(), target=(row["target"] or "").strip())
+        values, errors = check_row(row, codes)
+        if errors:
+            column, problem = errors[0]
+            raise ValueError(f"line {line}: {column} {problem.replace('_', ' ')} {row.get(column)!r}")
+        bureau_id = values.pop("bureau_id")
+        add_item(session, fy_be, bureau_id, **values)
         count += 1
     return count
 
