@@ -1,14 +1,23 @@
-"""Flow: a coordinator submits the bureau's round report item by item (pledge items, or the moral-org round's
-nine criteria: bot/services/report_forms.py); the draft lives in the database (RoundReport version 0, with a
-cursor), so leaving and coming back continues where one was. Also "สถานะรายงาน".
+"""Flow: a coordinator submits the bureau's round report item by item (bot/services/report_forms.py: the
+register's activities then the pledge items in the 6/9/12-month rounds, the nine criteria in the moral-org
+round, else the pledge items); the draft lives in the database (RoundReport version 0, with a cursor), so
+leaving and coming back continues where one was. Which question follows which is report_forms.next_step's rule.
+Also "สถานะรายงาน".
 
 ```mermaid
 stateDiagram-v2
-    [*] --> done: "ส่งรายงาน" / report.start, then report.round r=code b=bureau (resumes at the draft's cursor)
+    [*] --> status: "ส่งรายงาน" / report.start, then report.round r=code b=bureau (an activity first)
+    [*] --> done: (a pledge item or criterion first; resumes at the draft's cursor)
+    status --> done: ดำเนินการแล้ว / กำลังดำเนินการ
+    status --> problems: ยังไม่เริ่ม / ยกเลิกกิจกรรม (why), then the next item
     done --> result: text / "คงเดิม"
-    result --> problems: text / "คงเดิม"
+    result --> participants: an activity: a number in the indicator's unit and text
+    participants --> budget: a number / "ไม่มี"
+    budget --> problems: a number of baht / "ไม่มี"
+    result --> problems: a pledge item or criterion: text / "คงเดิม"
     problems --> photos: text / "ไม่มี"
     photos --> photos: image (checked, stored privately; a non-image is refused)
+    photos --> status: "เสร็จ" (next item, an activity)
     photos --> done: "เสร็จ" (next item)
     photos --> confirm: "เสร็จ" (last item)
     confirm --> [*]: report.submit (new version; late after the due date)
@@ -22,7 +31,7 @@ from enum import StrEnum
 import messages_th.reports as th
 from bot.conversation.auth import coordinator_of, has_role, refusal
 from bot.conversation.flow import bureau_param, own_bureau, text_step, wait_for_button
-from bot.services import files
+from bot.services import files, numbers
 from bot.services import report_forms as forms
 from bot.services import rounds as svc
 from messages_th.dates import fiscal_year_be, today_bkk
@@ -33,8 +42,11 @@ FLOW = "report"
 
 
 class Step(StrEnum):
+    STATUS = "status"  # activities only
     DONE = "done"
     RESULT = "result"
+    PARTICIPANTS = "participants"  # activities only
+    BUDGET = "budget"  # activities only
     PROBLEMS = "problems"
     PHOTOS = "photos"
     CONFIRM = "confirm"
@@ -68,7 +80,7 @@ def _begin(ctx, rnd, bureau_id):
     if not items:
         return [th.no_items(rnd.fy)]
     draft = svc.open_draft(ctx.session, rnd, bureau_id, ctx.user.id)
-    cursor = (draft.data or {}).get("cursor") or {"i": 0, "step": Step.DONE}
+    cursor = (draft.data or {}).get("cursor") or {"i": 0, "step": forms.first_step(items[0])}
     ctx.start(FLOW, cursor["step"], {"r": rnd.code, "b": bureau_id, "i": cursor["i"]})
     note = [th.resumed(rnd.title, cursor["i"] + 1, len(items))] if draft.data.get("cursor") else []
     return note + [_prompt(ctx, cursor["step"])]
@@ -97,44 +109,118 @@ def _prompt(ctx, step):
     if step == Step.CONFIRM:
         return _summary(ctx, rnd, items, draft, ctx.draft["b"])
     item, ans = items[i], _answer(draft, items[i].id)
+    view, activity = forms.item_view(item), forms.kind(item) == "activity"
+    if step == Step.STATUS:
+        return th.ask_activity_status(rnd.title, i + 1, len(items), view, ans.get("status"))
     if step == Step.DONE:
+        if activity:
+            return th.ask_activity_done(ans.get("done"))
         counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
-        return th.ask_done(rnd.title, i + 1, len(items), forms.item_view(item), counts, ans.get("done"))
+        return th.ask_done(rnd.title, i + 1, len(items), view, counts, ans.get("done"))
     if step == Step.PHOTOS:
         return th.ask_photos(len(ans.get("photos", [])))
     if step == Step.RESULT:
+        if activity:
+            return th.ask_activity_result(view, ans.get("result"))
         return th.ask_result(ans.get(step), criterion=forms.uses_criteria(rnd))
+    if step == Step.PARTICIPANTS:
+        counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
+        return th.ask_participants(counts.get("attendance", 0), ans.get("participants"))
+    if step == Step.BUDGET:
+        return th.ask_budget(view, ans.get("budget_spent"))
+    if activity:
+        return th.ask_activity_problems(ans.get("problems"), ans.get("status") in forms.NOT_DONE)
     return th.ask_problems(ans.get(step))
 
 
-def _store(ctx, field, value, next_step, next_i=None):
+def _store(ctx, values: dict, next_step, next_i=None):
+    """Merge `values` into the current item's answers, move the cursor, save the draft."""
     rnd, items, draft, i = _load(ctx)
     data = dict(draft.data or {})
     answers = dict(data.get("items", {}))
-    if field:
-        answers[str(items[i].id)] = {**_answer(draft, items[i].id), field: value}
+    if values:
+        answers[str(items[i].id)] = {**_answer(draft, items[i].id), **values}
     i = i if next_i is None else next_i
     data.update(items=answers, cursor={"i": i, "step": str(next_step)})
     svc.save_draft(ctx.session, draft, data)
     ctx.goto(next_step, i=i)
 
 
-def _store_text(ctx, field, value, next_step):
+def _advance(ctx, values: dict | None = None):
+    """Store `values`, then go to the item's next question, the next item's first, or the summary."""
+    _, items, draft, i = _load(ctx)
+    answer = {**_answer(draft, items[i].id), **(values or {})}
+    step = forms.next_step(items[i], ctx.step, answer)
+    if step is None:
+        last = i + 1 >= len(items)
+        step, i = (Step.CONFIRM, i) if last else (forms.first_step(items[i + 1]), i + 1)
+    _store(ctx, values or {}, step, i)
+    return [_prompt(ctx, ctx.step)]
+
+
+def _store_text(ctx, field, value, _next_step):
     keep = value == th.KEEP_WORD  # "คงเดิม": the answer from the last version stays
-    _store(ctx, None if keep else field, None if keep else value, next_step)
+    _advance(ctx, None if keep else {field: value})
 
 
-def _text(field, next_step):
-    return text_step(field, next_step, lambda ctx: [_prompt(ctx, next_step)], limit=2000, save=_store_text)
+def _text(field):
+    return text_step(field, "", lambda ctx: [_prompt(ctx, ctx.step)], limit=2000, save=_store_text)
 
 
-on_done = _text("done", Step.RESULT)
-on_result = _text("result", Step.PROBLEMS)
-on_problems = _text("problems", Step.PHOTOS)
+on_done = _text("done")
+on_problems = _text("problems")
+
+
+def _item(ctx):
+    _, items, draft, i = _load(ctx)
+    return items[i], _answer(draft, items[i].id)
+
+
+def on_status(ctx):
+    """An activity's status from its buttons (or the same words typed); anything else: asked again."""
+    status = th.status_from_text(ctx.text)
+    return _advance(ctx, {"status": status}) if status else None
+
+
+def on_result(ctx):
+    """Pledge items and criteria: text. Activities: the result must hold a number (in the indicator's unit)."""
+    if not ctx.text:
+        return None
+    item, _ = _item(ctx)
+    value = ctx.text[:2000]
+    if value == th.KEEP_WORD:
+        return _advance(ctx)
+    if forms.kind(item) != "activity":
+        return _advance(ctx, {"result": value})
+    found = numbers.numbers_in(value)
+    if not found:
+        return [th.result_needs_number(forms.item_view(item)), _prompt(ctx, Step.RESULT)]
+    return _advance(ctx, {"result": value, "result_value": found[0]})
+
+
+def _number_step(field, cast, what_th):
+    def step(ctx):
+        if not ctx.text:
+            return None
+        if ctx.text == th.KEEP_WORD:
+            return _advance(ctx)
+        if ctx.text == th.NONE_WORD:
+            return _advance(ctx, {field: 0 if cast is int else None})
+        try:
+            value = numbers.read_number(ctx.text)
+        except numbers.NumberInputError:
+            return [th.need_number(what_th), _prompt(ctx, ctx.step)]
+        return _advance(ctx, {field: cast(value)})
+    step.__doc__ = f"Stores {field} (a number, or none). Next: report_forms.next_step."
+    return step
+
+
+on_participants = _number_step("participants", int, "คน")
+on_budget = _number_step("budget_spent", float, "บาท")
 
 
 def on_photos(ctx):
-    """Image: checked, then kept as evidence (stay here). "เสร็จ": next item's done step, or the summary."""
+    """Image: checked, then kept as evidence (stay here). "เสร็จ": next item's first step, or the summary."""
     rnd, items, draft, i = _load(ctx)
     if ctx.message_type == "image":
         photos = _answer(draft, items[i].id).get("photos", [])
@@ -149,14 +235,12 @@ def on_photos(ctx):
         except files.PhotoError as err:
             return [th.photo_problem(err.code, files.MAX_PHOTO_BYTES // (1024 * 1024))]
         photos = photos + [photo["path"]]
-        _store(ctx, "photos", photos, Step.PHOTOS)
+        _store(ctx, {"photos": photos}, Step.PHOTOS)
         svc.note_upload(ctx.session, draft, photo["path"], ctx.user.id)  # an erase removes their photos
         return [th.photo_added(len(photos))]
     if ctx.text not in (th.DONE_WORD, th.KEEP_WORD):
         return None
-    last = i + 1 >= len(items)
-    _store(ctx, None, None, Step.CONFIRM if last else Step.DONE, i if last else i + 1)
-    return [_prompt(ctx, ctx.step)]
+    return _advance(ctx)
 
 
 def answers(ctx):
@@ -234,9 +318,12 @@ def register(router) -> None:
     router.postback("report.answers", answers, role=of_param, keeps_flow=True)
     router.text(th.STATUS_WORD, status, role=Role.STAFF)
     router.postback("report.status", status, role=Role.STAFF)
-    hints = {Step.DONE: th.HINT_DONE, Step.RESULT: th.HINT_RESULT, Step.PROBLEMS: th.HINT_PROBLEMS,
+    hints = {Step.STATUS: th.HINT_STATUS, Step.DONE: th.HINT_DONE, Step.RESULT: th.HINT_RESULT,
+             Step.PARTICIPANTS: th.HINT_PARTICIPANTS, Step.BUDGET: th.HINT_BUDGET, Step.PROBLEMS: th.HINT_PROBLEMS,
              Step.PHOTOS: th.HINT_PHOTOS, Step.CONFIRM: th.HINT_CONFIRM}
-    steps = {Step.DONE: on_done, Step.RESULT: on_result, Step.PROBLEMS: on_problems, Step.PHOTOS: on_photos,
+    steps = {Step.STATUS: on_status, Step.DONE: on_done, Step.RESULT: on_result,
+             Step.PARTICIPANTS: on_participants, Step.BUDGET: on_budget, Step.PROBLEMS: on_problems,
+             Step.PHOTOS: on_photos,
              Step.CONFIRM: wait_for_button}  # typed text at the summary: the hint, then the summary again
     for step, fn in steps.items():
         # the role is checked at every answer: a coordinator removed meanwhile stops here

@@ -114,23 +114,36 @@ ITEM_BUBBLES = 11        # a carousel holds 12 bubbles: the cover, then up to 11
 
 
 def _read_more(item: dict, index: int, code: str, bureau_id: int) -> dict:
-    label = clip(f"อ่านคำตอบเต็ม ข้อ {item['position']}", 40)
+    from messages_th.activities import code_th
+    which = f"กิจกรรม {code_th(item['code'])}" if item.get("activity") else f"ข้อ {item['position']}"
+    label = clip(f"อ่านคำตอบเต็ม {which}", 40)
     return fx.button(label, pb(label, "report.answers", label, r=code, b=bureau_id, i=index), "link")
 
 
+def _heading(item: dict) -> str:
+    return activity_heading(item) if item.get("activity") else f"ข้อ {item['position']}: {item['good_deed']}"
+
+
+def _fields(item: dict, ans: dict) -> list[tuple[str, str]]:
+    if item.get("activity"):
+        return activity_fields(ans, item)
+    return [("ทำแล้ว", ans.get("done") or "-"), ("ผล", ans.get("result") or "-"),
+            ("ปัญหา", ans.get("problems") or "-")]
+
+
 def _item_block(item: dict, ans: dict, n: int, index: int, code: str, bureau_id: int) -> list[dict]:
-    fields = [("ทำแล้ว", ans.get("done") or "-"), ("ผล", ans.get("result") or "-"),
-              ("ปัญหา", ans.get("problems") or "-")]
+    fields = _fields(item, ans)
     photos = f"{len(ans.get('photos', []))} รูป"
+    heading = _heading(item)
     if n == 0:  # compact, for many items: which answers are filled in; the whole text behind the button
         marks = " · ".join(f"{label} {'✓' if value != '-' else '–'}" for label, value in fields)
-        return [fx.txt(clip(f"ข้อ {item['position']}: {item['good_deed']}", 40), "sm", "bold", max_lines=2),
+        return [fx.txt(clip(heading, 40), "sm", "bold", max_lines=2),
                 fx.txt(f"{marks} · รูป {photos}", "xs", color=fx.MUTED), _read_more(item, index, code, bureau_id)]
     cut = min(n, SUMMARY_CLIP)
-    block = [fx.txt(clip(f"ข้อ {item['position']}: {item['good_deed']}", cut), "sm", "bold", max_lines=3)]
+    block = [fx.txt(clip(heading, cut), "sm", "bold", max_lines=3)]
     block += [fx.kv_row(label, clip(value, cut)) for label, value in fields]
     block.append(fx.kv_row("รูป", photos))
-    if any(clip(value, cut) != value for _, value in fields) or clip(item["good_deed"], cut) != item["good_deed"]:
+    if any(clip(value, cut) != value for _, value in fields) or clip(heading, cut) != heading:
         block.append(_read_more(item, index, code, bureau_id))
     return block
 
@@ -177,9 +190,9 @@ def summary(title: str, bureau: str, due: date, late: bool, rows: list[tuple[dic
 def answers_full(title: str, item: dict, ans: dict) -> list[dict]:
     """One item's whole answers (up to 3 × 2,000 characters), split into at most 4 texts of LINE's 5,000 units
     (the handler sends the summary card again after them: 5 messages, LINE's most per reply)."""
-    parts = [f"{clip(title, 200)}\nข้อ {item['position']}: {item['good_deed']}",
-             f"ทำแล้ว:\n{ans.get('done') or '-'}", f"ผล:\n{ans.get('result') or '-'}",
-             f"ปัญหาอุปสรรค:\n{ans.get('problems') or '-'}", f"รูปหลักฐาน: {len(ans.get('photos', []))} รูป"]
+    parts = [f"{clip(title, 200)}\n{_heading(item)}",
+             *(f"{label}:\n{value}" for label, value in _fields(item, ans)),
+             f"รูปหลักฐาน: {len(ans.get('photos', []))} รูป"]
     return texts(parts, max_messages=4)
 
 
@@ -242,3 +255,100 @@ EXPORT_SUMMARY_HEADERS = ("ลำดับ", "รหัสสำนัก", "ส
 def export_status(status: str) -> str:
     from messages_th.rounds import STATUS_TH
     return STATUS_TH.get(status, status)
+
+
+# ---- the integrated plan's activities in a round report (bot/services/report_forms.py) -------------------
+
+ACTIVITY_STATUS_TH = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "ดำเนินการแล้ว",
+                      "cancelled": "ยกเลิก"}
+# The button words; "ยกเลิก" alone is the flow's cancel word, so a cancelled activity is "ยกเลิกกิจกรรม"
+ACTIVITY_STATUS_WORDS = {"ยังไม่เริ่ม": "not_started", "กำลังดำเนินการ": "in_progress",
+                         "ดำเนินการแล้ว": "done", "ยกเลิกกิจกรรม": "cancelled"}
+HINT_STATUS = "สถานะของกิจกรรม (แตะปุ่มด้านล่าง)"
+HINT_PARTICIPANTS = "จำนวนผู้เข้าร่วมเป็นตัวเลข หรือพิมพ์ \"ไม่มี\""
+HINT_BUDGET = "งบประมาณที่ใช้เป็นตัวเลข (บาท) หรือพิมพ์ \"ไม่มี\""
+ACTIVITY_STEPS = 7
+
+
+def activity_heading(item: dict) -> str:
+    from messages_th.activities import code_th
+    return f"กิจกรรม {code_th(item.get('code', ''))}: {item['good_deed']}"
+
+
+def _target(item: dict) -> str:
+    if item.get("target") is None:
+        return "-"
+    value = item["target"]
+    return f"{value:g} {item.get('unit') or ''}".strip()
+
+
+def status_from_text(value: str | None) -> str | None:
+    return ACTIVITY_STATUS_WORDS.get((value or "").strip())
+
+
+def ask_activity_status(title: str, n: int, total: int, item: dict, current: str | None) -> dict:
+    cur = f"\nสถานะเดิม: {ACTIVITY_STATUS_TH[current]}" if current in ACTIVITY_STATUS_TH else ""
+    body = (f"{title}\nข้อ {n}/{total} · {activity_heading(item)}\nตัวชี้วัด: {item.get('indicator') or '-'} "
+            f"(เป้าหมาย {_target(item)})\n\n(1/{ACTIVITY_STEPS}) สถานะของกิจกรรมนี้ในรอบนี้เป็นอย่างไรครับ?{cur}")
+    return text(body, keyword_replies(*ACTIVITY_STATUS_WORDS, CANCEL_WORD))
+
+
+def ask_activity_done(current: str | None) -> dict:
+    cur = f"\n\nคำตอบเดิม: {current}\nพิมพ์ \"คงเดิม\" เพื่อใช้คำตอบเดิม" if current else ""
+    return text(f"(2/{ACTIVITY_STEPS}) ในรอบนี้ได้ดำเนินการอะไรไปแล้วบ้างครับ?\n💡 เช่น \"จัดประชุมคณะทำงาน 2 ครั้ง "
+                f"เมื่อ พ.ย. และ ม.ค.\"{cur}", _qr(current))
+
+
+def ask_activity_result(item: dict, current: str | None) -> dict:
+    unit = item.get("unit") or "หน่วยของตัวชี้วัด"
+    cur = f"\n\nคำตอบเดิม: {current}" if current else ""
+    return text(f"(3/{ACTIVITY_STEPS}) ผลตามตัวชี้วัดเป็นเท่าใดครับ? พิมพ์ตัวเลข ({unit}) ตามด้วยคำอธิบาย\n"
+                f"ตัวชี้วัด: {item.get('indicator') or '-'} · เป้าหมาย {_target(item)}\n"
+                f"💡 เช่น \"2 {unit} ครบตามแผนของรอบนี้\"{cur}", _qr(current))
+
+
+def result_needs_number(item: dict) -> dict:
+    unit = item.get("unit") or "หน่วยของตัวชี้วัด"
+    return text(f"ขอผลเป็นตัวเลขด้วยครับ ({unit}) เช่น \"2 {unit} ครบตามแผน\" ตัวเลขไทยหรืออารบิกก็ได้")
+
+
+def ask_participants(attendance: int, current) -> dict:
+    known = (f"\nระบบนับผู้เช็กอินกิจกรรมที่ผูกกับกิจกรรมนี้ได้ {attendance} คน" if attendance else "")
+    cur = f"\nคำตอบเดิม: {current} คน" if current is not None else ""
+    words = ([str(attendance)] if attendance else []) + ([KEEP_WORD] if current is not None else []) + [NONE_WORD]
+    return text(f"(4/{ACTIVITY_STEPS}) มีผู้เข้าร่วมกี่คนครับ? พิมพ์เป็นตัวเลข ถ้าไม่มีพิมพ์ \"ไม่มี\"{known}{cur}",
+                keyword_replies(*words, CANCEL_WORD))
+
+
+def ask_budget(item: dict, current) -> dict:
+    plan = f" (งบที่วางแผนไว้ {item['budget']:,.0f} บาท)" if item.get("budget") else ""
+    cur = f"\nคำตอบเดิม: {current:,.2f} บาท" if isinstance(current, (int, float)) else ""
+    words = ([KEEP_WORD] if current is not None else []) + [NONE_WORD]
+    return text(f"(5/{ACTIVITY_STEPS}) ใช้งบประมาณไปเท่าใดครับ{plan}? พิมพ์ตัวเลขเป็นบาท ถ้าไม่ได้ใช้งบพิมพ์ \"ไม่มี\"{cur}",
+                keyword_replies(*words, CANCEL_WORD))
+
+
+def need_number(what: str) -> dict:
+    return text(f"ขอเป็นตัวเลขจำนวนเดียวครับ ({what}) หรือพิมพ์ \"ไม่มี\"")
+
+
+def ask_activity_problems(current: str | None, not_done: bool) -> dict:
+    cur = f"\n\nคำตอบเดิม: {current}" if current else ""
+    if not_done:
+        return text("เหตุใดจึงยังไม่ได้ดำเนินการ หรือยกเลิกครับ? (ปัญหาอุปสรรค)" + cur, _qr(current))
+    return text(f"(6/{ACTIVITY_STEPS}) พบปัญหาหรืออุปสรรคอะไรบ้างครับ? ถ้าไม่มีพิมพ์ \"ไม่มี\"" + cur,
+                _qr(current, NONE_WORD))
+
+
+def activity_fields(ans: dict, item: dict) -> list[tuple[str, str]]:
+    """An activity's answers as (label, value), for the summary card and the full answers."""
+    value = ans.get("result_value")
+    result = ans.get("result") or "-"
+    if isinstance(value, (int, float)):
+        result = f"{value:g} {item.get('unit') or ''}".strip() + (f" · {ans['result']}" if ans.get("result") else "")
+    people = ans.get("participants")
+    budget = ans.get("budget_spent")
+    return [("สถานะ", ACTIVITY_STATUS_TH.get(ans.get("status"), "-")), ("ทำแล้ว", ans.get("done") or "-"),
+            ("ผล", result), ("ผู้เข้าร่วม", f"{people} คน" if isinstance(people, int) else "-"),
+            ("งบที่ใช้", f"{budget:,.2f} บาท" if isinstance(budget, (int, float)) else "-"),
+            ("ปัญหา", ans.get("problems") or "-")]

@@ -20,6 +20,8 @@ class Campaign(SQLModel, table=True):
     bureau_ids: Optional[list] = Field(default=None, sa_column=Column(JSON))  # None = every bureau
     remind_minutes: list = Field(default_factory=lambda: [3 * 24 * 60, 60], sa_column=Column(JSON, nullable=False))
     virtue: str = Field(default="volunteer", max_length=20)  # recorded on check-in
+    # the register's activity this campaign belongs to: its check-ins count as that activity's participants
+    activity_id: Optional[int] = Field(default=None, foreign_key="activity.id", index=True)
     creator_id: Optional[int] = Field(default=None, foreign_key="user.id")
     # draft (being written in chat) → confirmed (invite goes out) | cancelled
     status: str = Field(default=CampaignStatus.CONFIRMED, max_length=12, index=True)

@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from bot.services import table_import as ti
 from bot.services.numbers import normalize as normalize_digits
+from messages_th.dates import end_of_day_bkk, start_of_day_bkk
 from messages_th.reference_data import ACTIVITY_COLUMNS
 from models.activities import Activity, ActivityBureau
-from models.core import Bureau
+from models.campaigns import Campaign, CampaignResponse
+from models.core import Bureau, User
 
 _LIMITS = {"code": 20, "name": 500, "measure": 500, "sub_measure": 500, "indicator": 1000, "unit": 60,
            "period": 200, "bureaus": 2000}
@@ -149,3 +152,16 @@ def copy_year(s: Session, from_fy: int, to_fy: int, now: datetime) -> int:
         n += 1
     s.flush()
     return n
+
+
+def attendance(s: Session, rnd, bureau_id: int, activity_id: int) -> int:
+    """Distinct staff of the bureau who checked in, within the round's period, at campaigns linked to the
+    activity (each person once, however many of its campaigns they joined)."""
+    q = (select(func.count(func.distinct(CampaignResponse.user_id)))
+         .join(Campaign, Campaign.id == CampaignResponse.campaign_id)
+         .join(User, User.id == CampaignResponse.user_id)
+         .where(Campaign.activity_id == activity_id, User.bureau_id == bureau_id,
+                CampaignResponse.checked_in_at.is_not(None),
+                Campaign.starts_at >= start_of_day_bkk(rnd.period_start),
+                Campaign.starts_at <= end_of_day_bkk(rnd.period_end)))
+    return int(s.exec(q).one())
