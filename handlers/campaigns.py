@@ -29,7 +29,7 @@ from bot.conversation.flow import text_step, virtue_from_text, wait_for_button
 from bot.services import audience
 from bot.services import campaigns as svc
 from bot.services import thai_dates as dates
-from messages_th.dates import BKK, today_bkk
+from messages_th.dates import BKK
 from messages_th.virtues import KEYS as VIRTUE_KEYS
 from models.enums import Role
 
@@ -75,7 +75,7 @@ def on_virtue(ctx):
 
 
 def _latest(ctx):
-    return dates.end_of_next_fiscal_year(today_bkk(ctx.now))
+    return svc.latest_start_day(ctx.now)
 
 
 def _ask_when(ctx) -> dict:
@@ -104,7 +104,7 @@ def on_when(ctx):
         when, was_ce = _read_when(ctx)
     except dates.DateInputError as exc:
         return [th.bad_when(exc.code, ctx.now, latest), _ask_when(ctx)]
-    late = "past" if when <= ctx.now else "too_far" if when.date() > latest else None
+    late = svc.start_problem(when, ctx.now)  # the console's campaign form asks the same rule
     if late:
         return [th.bad_when(late, ctx.now, latest, when), _ask_when(ctx)]
     ctx.goto(Step.PLACE, starts_at=when.isoformat())

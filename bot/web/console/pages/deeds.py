@@ -8,7 +8,7 @@ import io
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, abort, Response, current_app, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request
 from flask_wtf import FlaskForm
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
