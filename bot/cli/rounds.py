@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
-from bot.cli._common import ThaiDate, bureau_or_fail, echo_date, session
+from bot.cli._common import ThaiDate, bot_state, bureau_or_fail, echo_date, session
 from bot.services.export import round_export
 from messages_th.export_xlsx import workbook
 
@@ -124,15 +124,24 @@ def pledge_unlock(bureau, fy):
 @with_appcontext
 @click.argument("code")
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
-def export_round_cmd(code, out):
-    """Write a round's reports to an XLSX (one sheet per bureau plus a summary)."""
+@click.option("--rollup", "rollup_out", default=None, type=click.Path(dir_okay=False),
+              help="Also write the organisation roll-up (KPI per measure, activities, deeds, campaigns) here.")
+def export_round_cmd(code, out, rollup_out):
+    """Write a round's reports to an XLSX (one sheet per bureau plus a summary); --rollup also writes the
+    organisation roll-up the secretariat sends upward."""
+    from bot.services import rollup
+    from messages_th import rollup_xlsx
     with session(readonly=True) as s:
         try:
             data = round_export(s, code)
+            summary = rollup.compute(s, code, bot_state().clock()) if rollup_out else None
         except LookupError:
             raise click.ClickException(f"no round {code}")
     workbook(data).save(out)
     click.echo(f"wrote {out}")
+    if summary is not None:
+        rollup_xlsx.workbook(summary).save(rollup_out)
+        click.echo(f"wrote {rollup_out} (KPI {summary.kpi.done}/{summary.kpi.planned} activities done)")
 
 
 def register(app) -> None:
