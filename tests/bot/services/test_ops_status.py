@@ -55,7 +55,7 @@ def test_outbox_counts_every_status_and_dead_letters_hide_line_ids(db, viewers):
         outbox.enqueue(s, "k:2", ["U1", "U2", "U3"], [{"type": "text", "text": "x"}])
     with db() as s:
         counts = {c.status: (c.rows, c.recipients) for c in ops_status.outbox_counts(s)}
-        assert counts == {"pending": (1, 3), "sending": (0, 0), "sent": (0, 0), "dead": (1, 1), "discarded": (0, 0)}
+        assert counts == {"pending": (1, 3), "sending": (0, 0), "sent": (0, None), "dead": (1, 1), "discarded": (0, 0)}
         page = ops_status.dead_letters(s, admin)
     assert page.total == 1 and page.rows[0].error == "400: The user U… blocked the account"
     assert page.rows[0].can_retry and LID not in repr(page)
