@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 import messages_th.reports as th
+from messages_th.activities import code_th
 from messages_th.dates import thai_date, thai_datetime
 from messages_th.rounds import period_th
 from messages_th.virtues import name_th
@@ -49,9 +50,26 @@ def _bureau_sheet(wb, x, b) -> None:
         ws.append(list(th.EXPORT_ITEM_HEADERS))
         for r in b.rows:
             ws.append([r["position"], r["problem"], r["good_deed"], name_th(r["virtue"]), r["indicator"],
-                       r["target"], r["done"], r["result"], r["problems"], r["deeds"], r["progress"],
-                       r["attendance"], r["photos"]])
+                       r["target"], r["done"], r["result"], r["problems"], r["progress"], r["photos"]])
     _style(ws, ITEM_HEADER_ROW)
+    if b.activities:
+        ws.append([])
+        ws.append([th.EXPORT_ACTIVITY_TITLE])
+        ws[ws.max_row][0].font = BOLD
+        ws.append(list(th.EXPORT_ACTIVITY_HEADERS))
+        for cell in ws[ws.max_row]:
+            cell.font = BOLD
+        for r in b.activities:
+            ws.append([code_th(r["code"]), r["name"], r["indicator"], r["unit"], r["target"],
+                       th.ACTIVITY_STATUS_TH.get(r["status"], "ยังไม่รายงาน"), r["done"], r["result_value"],
+                       r["result"], r["participants"], r["budget_spent"], r["problems"], r["photos"]])
+    if not b.criteria:
+        ws.append([])
+        ws.append([th.EXPORT_BUREAU_COUNTS_TITLE])
+        ws[ws.max_row][0].font = BOLD
+        for virtue, n in b.virtue_deeds:
+            ws.append([f"ความดีด้าน{name_th(virtue)} (ครั้ง)", n])
+        ws.append([th.EXPORT_ATTENDANCE, b.attendance])
 
 
 def _as_text(wb: Workbook) -> None:
