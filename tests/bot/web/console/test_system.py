@@ -48,7 +48,7 @@ def test_a_live_worker_is_shown_with_its_thai_time_and_age(admin, db):
         ops_status.write_heartbeat(s, NOW - timedelta(minutes=2), "w1", 1)
     html = _html(admin.get("/console/system/"))
     assert "ทำงานอยู่" in html and "4 พ.ย. 2569 เวลา 09:58 น." in html and "2 นาทีที่แล้ว" in html
-    assert "ไม่มีสัญญาณ" not in html
+    assert "ไม่มีสัญญาณ" not in html and "เครื่อง w1 · กระบวนการ 1" in html
 
 
 def test_a_silent_worker_is_red(admin, db):
