@@ -13,7 +13,7 @@ from models.console import AuditEntry
 from models.core import Bureau, OutboxMessage, User, UserRole, utcnow
 from models.onboarding import InviteCode
 from tests.bot.web.console.conftest import csrf_of
-from tests.factories import make_bureau, make_user
+from tests.factories import make_user
 
 P = "/console/people"
 
@@ -321,7 +321,8 @@ def test_invite_bad_numbers_are_refused_in_thai(personas, as_, db):
     before = _snapshot(db)
     resp = _post(admin, f"{P}/invites", {"bureau": str(personas.bureau_a), "uses": "ห้า", "days": "0"})
     html = _text(resp)
-    assert resp.status_code == 400 and "กรุณากรอกเป็นตัวเลขจำนวนเต็ม" in html and "จำนวนวันต้องอยู่ระหว่าง 1 ถึง 365" in html
+    assert resp.status_code == 400 and "กรุณากรอกเป็นตัวเลขจำนวนเต็ม" in html
+    assert "จำนวนวันต้องอยู่ระหว่าง 1 ถึง 365" in html
     resp = _post(admin, f"{P}/invites", {"bureau": "", "days": "7"})
     assert resp.status_code == 400 and "กรุณาเลือกสำนัก" in _text(resp)
     assert _snapshot(db) == before
