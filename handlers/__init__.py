@@ -22,6 +22,7 @@ FLOWS = (
     "handlers.deputy",
     "handlers.reference",
     "handlers.console",
+    "handlers.plan_kpi",
     "handlers.help",  # last: the menu lists what the others registered
 )
 
