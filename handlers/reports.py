@@ -122,7 +122,7 @@ def _prompt(ctx, step):
     if step == Step.RESULT:
         if activity:
             return th.ask_activity_result(view, ans.get("result"))
-        return th.ask_result(ans.get(step), criterion=forms.uses_criteria(rnd))
+        return th.ask_result(ans.get(step), criterion=forms.kind(item) == "criterion")
     if step == Step.PARTICIPANTS:
         counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
         return th.ask_participants(counts.get("attendance", 0), ans.get("participants"))

@@ -77,3 +77,34 @@ def template_xlsx() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# ---- criteria lists (moral-organisation, bureau evaluation) ----------------------------------------------
+
+CRITERIA_HEADERS = ["ข้อ", "เกณฑ์"]
+CRITERIA_EXAMPLE_ROWS = (
+    ("1", "(ตัวอย่าง) สำนักมีแผนและผู้รับผิดชอบการส่งเสริมคุณธรรมที่ชัดเจน"),
+    ("2", "(ตัวอย่าง) บุคลากรมีส่วนร่วมในกิจกรรมส่งเสริมคุณธรรมอย่างต่อเนื่อง"),
+)
+CRITERIA_KIND_TH = {"moral-org": "รอบรายงานองค์กรคุณธรรม", "bureau-eval": "รอบประเมินสำนักที่มีผลงานส่งเสริมตามประมวลจริยธรรม"}
+
+
+def criteria_template_csv() -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(CRITERIA_HEADERS)
+    w.writerows(CRITERIA_EXAMPLE_ROWS)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def criteria_template_xlsx() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "เกณฑ์"
+    ws.append(CRITERIA_HEADERS)
+    for row in CRITERIA_EXAMPLE_ROWS:
+        ws.append(list(row))
+    ws.column_dimensions["B"].width = 90
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -36,7 +36,7 @@ def workbook(x) -> Workbook:
 
 def _bureau_sheet(wb, x, b) -> None:
     ws = wb.create_sheet(_sheet_name(b.code))
-    ws.append([th.EXPORT_MORAL_ORG_TITLE if b.criteria else th.EXPORT_FORM_TITLE])
+    ws.append([th.criteria_title(x.title, len(b.rows)) if b.criteria else th.EXPORT_FORM_TITLE])
     info = (b.name, x.title, period_th(*x.period), thai_date(x.due_date), th.export_status(b.status),
             thai_datetime(b.submitted_at) if b.submitted_at else None, b.version)
     for label, value in zip(th.EXPORT_INFO, info):

@@ -108,3 +108,6 @@ ACTIVITY_COLUMNS = (
     ("period", "ระยะเวลาดำเนินการ"),
     ("budget", "งบประมาณ (บาท)"),
 )
+
+# A criteria list's template columns (the moral-organisation and bureau-evaluation rounds' criteria)
+CRITERIA_COLUMNS = (("position", "ข้อ"), ("text", "เกณฑ์"))

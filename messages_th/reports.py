@@ -243,14 +243,16 @@ def all_bureaus_status(title: str, due: date, rows: list[tuple[str, str]]) -> di
 # This project's own layout of what the bureaus answered: it does not claim to be the plan's official form
 # (our text of the plan stops before its report forms).
 EXPORT_FORM_TITLE = "รายงานปัญหาที่อยากแก้ ความดีที่อยากทำ ของสำนัก (จัดทำจากข้อมูลในระบบ)"
-EXPORT_MORAL_ORG_TITLE = "รายงานองค์กรคุณธรรม ตามเกณฑ์ ๙ ข้อ (จัดทำจากข้อมูลในระบบ)"
+def criteria_title(round_title: str, n: int) -> str:
+    """A criteria round's sheet title (the moral-org round's nine, or a loaded list)."""
+    return f"{round_title} ตามเกณฑ์ {n} ข้อ (จัดทำจากข้อมูลในระบบ)"
 EXPORT_ACTIVITY_TITLE = "กิจกรรมตามแผนบูรณาการที่สำนักรับผิดชอบ"
 EXPORT_ACTIVITY_HEADERS = ("รหัสกิจกรรม", "ชื่อโครงการ/กิจกรรม", "ตัวชี้วัด", "หน่วยนับ", "ค่าเป้าหมาย", "สถานะ",
                            "สิ่งที่ดำเนินการ", "ผลตามตัวชี้วัด (ตัวเลข)", "ผลการดำเนินงาน", "ผู้เข้าร่วม (คน)",
                            "งบประมาณที่ใช้ (บาท)", "ปัญหาอุปสรรค", "รูปหลักฐาน")
 EXPORT_BUREAU_COUNTS_TITLE = "ข้อมูลที่ระบบนับได้ของทั้งสำนักในช่วงเวลาของรอบ (นับครั้งเดียว ไม่แยกตามข้อ)"
 EXPORT_ATTENDANCE = "ผู้เช็กอินกิจกรรมรณรงค์ (ครั้ง)"
-EXPORT_CRITERIA_HEADERS = ("ข้อ", "เกณฑ์องค์กรคุณธรรม", "สิ่งที่ดำเนินการ", "ผลการดำเนินงาน / หลักฐาน", "ปัญหาอุปสรรค",
+EXPORT_CRITERIA_HEADERS = ("ข้อ", "เกณฑ์", "สิ่งที่ดำเนินการ", "ผลการดำเนินงาน / หลักฐาน", "ปัญหาอุปสรรค",
                            "รูปหลักฐาน")
 EXPORT_SUMMARY_SHEET = "สรุป"
 EXPORT_INFO = ("สำนัก", "รอบรายงาน", "ช่วงเวลา", "กำหนดส่ง", "สถานะ", "วันที่ส่ง", "ฉบับที่")

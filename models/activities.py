@@ -33,3 +33,16 @@ class ActivityBureau(SQLModel, table=True):
     """A bureau responsible for an activity (an activity may have several)."""
     activity_id: int = Field(foreign_key="activity.id", primary_key=True)
     bureau_id: int = Field(foreign_key="bureau.id", primary_key=True, index=True)
+
+
+class CriteriaItem(SQLModel, table=True):
+    """A loadable criteria list of a round kind for a fiscal year (issue 16): the moral-organisation round's
+    nine criteria (the plan quotes them; the built-in copy is used until a list is loaded) and the
+    bureau-evaluation criteria (in the printed plan, pages ๗๗–๘๐, not in our text: loaded by the secretariat)."""
+    __table_args__ = (UniqueConstraint("kind", "fy", "position", name="uq_criteria_kind_fy_position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # a round key: "moral-org" | "bureau-eval"
+    fy: int = Field(index=True)
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

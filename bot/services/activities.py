@@ -17,7 +17,8 @@ from bot.services import table_import as ti
 from bot.services.numbers import normalize as normalize_digits
 from messages_th.dates import end_of_day_bkk, start_of_day_bkk
 from messages_th.reference_data import ACTIVITY_COLUMNS
-from models.activities import Activity, ActivityBureau
+from messages_th.reference_data import CRITERIA_COLUMNS as CRITERIA_COLUMNS_TH
+from models.activities import Activity, ActivityBureau, CriteriaItem
 from models.campaigns import Campaign, CampaignResponse
 from models.core import Bureau, User
 
@@ -165,3 +166,46 @@ def attendance(s: Session, rnd, bureau_id: int, activity_id: int) -> int:
                 Campaign.starts_at >= start_of_day_bkk(rnd.period_start),
                 Campaign.starts_at <= end_of_day_bkk(rnd.period_end)))
     return int(s.exec(q).one())
+
+
+# -- loadable criteria lists (moral-organisation, bureau evaluation) -------------------------------------
+
+CRITERIA_KINDS = ("moral-org", "bureau-eval")
+CRITERIA_COLUMNS = tuple(ti.Column(key, header, required=True, max_len=1000 if key == "text" else 3)
+                         for key, header in CRITERIA_COLUMNS_TH)
+
+
+def import_criteria(s: Session, kind: str, fy_be: int, data: bytes, filename: str, now: datetime) -> ImportResult:
+    """Replace the year's list of `kind` with the file's rows (numbered 1, 2, 3 … in the "ข้อ" column); all rows
+    or none. A report already submitted keeps the answers it has (keyed by position)."""
+    if kind not in CRITERIA_KINDS:
+        raise ValueError(kind)
+    table = ti.read(data, filename, CRITERIA_COLUMNS)
+    result = ImportResult(errors=table.errors)
+    if table.errors:
+        return result
+    rows, seen = [], set()
+    col_pos = CRITERIA_COLUMNS[0]
+    for number, row in table.rows:
+        pos = ti.check(table, number, col_pos, row["position"], ti.parse_number)
+        if pos is None:
+            continue
+        if pos != int(pos) or pos < 1:
+            table.errors.append(ti.RowError(number, col_pos.header, "format", row["position"]))
+        elif int(pos) in seen:
+            table.errors.append(ti.RowError(number, col_pos.header, "duplicate", row["position"]))
+        seen.add(int(pos))
+        rows.append((int(pos), " ".join(row["text"].split())))
+    if table.errors:
+        return result
+    s.exec(delete(CriteriaItem).where(CriteriaItem.kind == kind, CriteriaItem.fy == fy_be))
+    for pos, text in sorted(rows):
+        s.add(CriteriaItem(kind=kind, fy=fy_be, position=pos, text=text, created_at=now))
+    result.created = len(rows)
+    s.flush()
+    return result
+
+
+def criteria_of(s: Session, kind: str, fy_be: int) -> list[CriteriaItem]:
+    return list(s.exec(select(CriteriaItem).where(CriteriaItem.kind == kind, CriteriaItem.fy == fy_be)
+                       .order_by(CriteriaItem.position)))

@@ -50,14 +50,15 @@ def round_export(session: Session, code: str, now: datetime | None = None) -> Ro
     if rnd is None:
         raise LookupError(code)
     bureaus = []
+    criteria = forms.criteria_for(session, rnd)
     for bureau, status in svc.report_status_table(session, rnd, now or utcnow()):
         report = svc.latest_submitted(session, rnd.id, bureau.id)
         out = BureauReport(bureau.code, bureau.name, status, report.version if report else None,
-                           report.submitted_at if report else None, forms.uses_criteria(rnd))
+                           report.submitted_at if report else None, criteria is not None)
         data = report.data if report else {}
         answers = data.get("items") or {}
         if out.criteria:
-            for item in forms.CRITERIA:
+            for item in criteria:
                 ans = answers.get(item.id, {})
                 out.rows.append({"position": item.position, "text": item.text, **_answer(ans)})
         else:

@@ -2,7 +2,10 @@
 - the 6-, 9- and 12-month rounds (the integrated plan's): first the bureau's activities from the register
   (status, what was done, the result against the indicator as a number, participants, budget spent, problems,
   photos), then its pledge items; one report, so the round counts as sent only when both parts are;
-- the moral-organization round: the plan's nine criteria of a model moral organization;
+- the moral-organization round: its criteria list loaded for the year, else the plan's nine criteria of a
+  model moral organization (quoted in the plan's text);
+- the bureau-evaluation round: its criteria list once loaded (they are in the printed plan, not our text),
+  else the pledge items;
 - other rounds: the pledge items.
 Pledge items and criteria are answered the same way (done, result, problems, photos). Answers are stored in
 the report under the item's id as text ("12" a pledge item, "c3" a criterion, "a7" an activity)."""
@@ -49,8 +52,27 @@ class ActivityItem:
 CRITERIA = tuple(Criterion(f"c{n}", n, t) for n, t in enumerate(MORAL_ORG_CRITERIA, start=1))
 
 
-def uses_criteria(rnd: Round) -> bool:
-    return rnd.key == MORAL_ORG
+BUREAU_EVAL = "bureau-eval"
+
+
+def criteria_for(session: Session, rnd: Round) -> list[Criterion] | None:
+    """The round's criteria, or None when it asks about items."""
+    return criteria_of_kind(session, rnd.key, rnd.fy)
+
+
+def criteria_of_kind(session: Session, kind: str, fy_be: int) -> list[Criterion] | None:
+    """A list loaded for the year (moral-org, bureau-eval: bot/services/activities.import_criteria), else for
+    the moral-org round the plan's nine; None for other kinds (and bureau-eval with nothing loaded)."""
+    if kind not in (MORAL_ORG, BUREAU_EVAL):
+        return None
+    loaded = activities.criteria_of(session, kind, fy_be)
+    if loaded:
+        return [Criterion(f"c{c.position}", c.position, c.text) for c in loaded]
+    return list(CRITERIA) if kind == MORAL_ORG else None
+
+
+def uses_criteria(session: Session, rnd: Round) -> bool:
+    return criteria_for(session, rnd) is not None
 
 
 def uses_activities(rnd: Round) -> bool:
@@ -58,8 +80,9 @@ def uses_activities(rnd: Round) -> bool:
 
 
 def report_items(session: Session, rnd: Round, bureau_id: int) -> list:
-    if uses_criteria(rnd):
-        return list(CRITERIA)
+    criteria = criteria_for(session, rnd)
+    if criteria is not None:
+        return criteria
     acts = activities.list_for(session, rnd.fy, bureau_id) if uses_activities(rnd) else []
     return ([ActivityItem(f"a{a.id}", n, a) for n, a in enumerate(acts, start=1)]
             + pledges.report_items(session, rnd.fy, bureau_id))
