@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 
 
 def init_console(app: Flask, config) -> None:
-    from bot.web.console import filters, guard, pages, signin  # noqa: F401  (routes register on import)
+    from bot.web.console import filters, fonts, guard, pages, signin  # noqa: F401  (routes register on import)
     from bot.web.console.blueprint import bp, csrf
 
     app.config.update(

@@ -10,7 +10,7 @@ from bot.services import console_access as access
 from bot.web.console.blueprint import bp, csrf
 from models.db import session_scope
 
-OPEN_ENDPOINTS = {"console.signin", "console.signed_out", "console.static", "console.dev_personas",
+OPEN_ENDPOINTS = {"console.signin", "console.signed_out", "console.static", "console.font", "console.dev_personas",
                   "console.dev_signin"}
 
 
