@@ -34,11 +34,12 @@ registrations = AppGroup("registrations", help="Registrations waiting for an adm
 @click.argument("code")
 @click.argument("name")
 def bureau_add(code, name):
+    """The console's rule (membership.add_bureau): the code upper-cased, A–Z 0–9 - _; code and name unique."""
     with session() as s:
-        if registry.find_bureau(s, code) or registry.find_bureau(s, name):
-            raise click.ClickException("a bureau with this code or name exists")
-        s.add(Bureau(code=code, name=name))
-    click.echo(f"added {code}: {name}")
+        added = registry.add_bureau(s, code, name, utcnow())
+        if isinstance(added, dict):
+            raise click.ClickException("; ".join(f"{field}: {why}" for field, why in added.items()))
+    click.echo(f"added {added.code}: {added.name}")
 
 
 @bureau.command("rename")
@@ -47,9 +48,10 @@ def bureau_add(code, name):
 def bureau_rename(ref, name):
     with session() as s:
         b = bureau_or_fail(s, ref)
-        b.name = name
-        s.add(b)
-    click.echo(f"renamed {b.code}: {name}")
+        why = registry.rename_bureau(s, b, name)
+        if why is not None:
+            raise click.ClickException(f"name: {why}")
+    click.echo(f"renamed {b.code}: {b.name}")
 
 
 @bureau.command("list")
@@ -78,9 +80,8 @@ def invite_revoke(code):
         inv = s.exec(select(InviteCode).where(InviteCode.code == registry.normalize_code(code))).first()
         if inv is None:
             raise click.ClickException(f"no invite code {code!r}")
-        inv.revoked = True
-        s.add(inv)
-    click.echo(f"revoked {inv.code}")
+        changed = registry.revoke_invite(s, inv)
+    click.echo(f"revoked {inv.code}" + ("" if changed else " (it already was)"))
 
 
 @invite.command("list")
