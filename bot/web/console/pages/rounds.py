@@ -248,7 +248,8 @@ def remind_send(code: str):
             card = [deadline_card(plan.round, plan.days_left, coordinator=True)]
             added = sum(enqueue(s, t.key, list(t.recipients), card, not_before=plan.not_before,
                                 urgent=plan.urgent, category="reminder") for t in plan.targets if t.recipients)
-            rule.record_reminder(s, viewer(), plan, added, now())
+            if added:
+                rule.record_reminder(s, viewer(), plan, added, now())
             held = plan.not_before > now()
     if changed:
         return _remind_page(code, note="จำนวนผู้รับเปลี่ยนไประหว่างที่ดูหน้านี้ (มีสำนักส่งรายงานหรือเปลี่ยนผู้ประสานงาน) "
