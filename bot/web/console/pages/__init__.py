@@ -16,6 +16,7 @@ PAGES = (
     ("people", "บุคลากรและสำนัก", ALL),
     ("campaigns", "กิจกรรม", SEES_ALL),
     ("deeds", "ความดี", ALL),
+    ("register", "ทะเบียนกิจกรรมตามแผน", ALL),
     ("holidays", "วันหยุดราชการ", (Role.ADMIN,)),
     ("system", "ระบบ", (Role.ADMIN,)),
 )
