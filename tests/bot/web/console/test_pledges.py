@@ -164,9 +164,12 @@ def test_after_the_lock_date_nobody_edits_until_an_admin_unlocks(app, db, clock,
     assert "แผนนี้ล็อกแล้ว (เลยวันส่งรายงานรอบแรก 20 มี.ค. 2570)" in html and "เพิ่มรายการ</button>" not in html
     resp = coord.post(f"{url}/add?fy=2570", data={**ITEM, "csrf_token": csrf_of(html)}, follow_redirects=True)
     assert "แผนนี้ล็อกแล้ว" in resp.get_data(as_text=True) and len(_items(db, personas.bureau_a)) == 1
-    assert coord.post(f"{url}/unlock?fy=2570", data={"csrf_token": csrf_of(html)}).status_code == 403
     committee = _as(app, login, personas.committee)
-    assert committee.post(f"{url}/unlock?fy=2570", data={"csrf_token": _token(committee)}).status_code == 403
+    for client, token in ((coord, csrf_of(html)), (committee, _token(committee))):
+        for action in ("unlock", "lock"):
+            assert client.post(f"{url}/{action}?fy=2570", data={"csrf_token": token}).status_code == 403
+    with db() as s:
+        assert pledges.is_locked(s, FY, personas.bureau_a, date(2027, 4, 1))
     admin = _as(app, login, personas.admin)
     assert admin.post(f"{url}/unlock?fy=2570").status_code == 400
     assert admin.post(f"{url}/unlock?fy=2570", data={"csrf_token": _token(admin)}).status_code == 302

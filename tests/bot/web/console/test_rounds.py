@@ -177,6 +177,7 @@ def test_round_edit_role_matrix(app, db, login, personas, year):
 # ---- the round and its reports -----------------------------------------------------------------
 
 def test_round_detail_coordinator_sees_only_its_bureau(app, login, personas, year):
+    assert app.test_client().get("/console/rounds/2570-6m").status_code == 401
     admin = _as(app.test_client(), login, personas.admin).get("/console/rounds/2570-6m").get_data(as_text=True)
     assert "สำนักตัวอย่างหนึ่ง" in admin and "สำนักตัวอย่างสอง" in admin and "ดาวน์โหลด Excel" in admin
     coord = _as(app.test_client(), login, personas.coord_b).get("/console/rounds/2570-6m").get_data(as_text=True)
