@@ -181,6 +181,10 @@ def _bubble(d: dict, n: int) -> dict:
             body.append(fx.txt("ไม่มีสำนักที่เลยกำหนดหรือส่งช้า", "xs", color=fx.MUTED))
         rest = [f"{STATUS_TH[k]} {v}" for k, v in rnd["counts"].items() if k not in FLAGGED]
         body.append(fx.txt(" · ".join(rest) + " สำนัก", "xs", color=fx.MUTED))
+    kpi = d.get("plan_kpi")
+    if kpi:  # the plan's KPI: activities done ÷ planned (from the bureaus' latest reports)
+        pct = "-" if kpi["percent"] is None else f"ร้อยละ {kpi['percent']:g}"
+        body.append(fx.kv_row("ผลตามแผน", f"{pct} ({kpi['done']}/{kpi['planned']} กิจกรรม)"))
     up = d["upcoming"]
     body += _section("กำหนดส่งและกิจกรรมที่จะถึง")
     items = [f"📅 {clip(t, n)} — {thai_date(due)}{_days(d, due)}" for t, due in up["rounds"][:MAX_UPCOMING]]

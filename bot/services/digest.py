@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
-from bot.services import audience
+from bot.services import activities, audience, report_forms, rollup
 from bot.services.ledger import head
 from bot.services.rounds import STATUSES, default_round, status_of
 from messages_th import virtues
@@ -74,7 +74,18 @@ def compute(session: Session, now: datetime) -> dict:
             "today": today_bkk(now), "by_virtue": by_virtue, "virtue_weeks": virtue_weeks, "weeks": weeks,
             "deeds_last": weeks[-1]["deeds"], "deeds_prev": weeks[-2]["deeds"],
             "bureaus": rows, "min_group": MIN_GROUP, "staff": total_staff, "participants": weeks[-1]["participants"],
-            "round": round_status(session, now), "upcoming": upcoming(session, now), "ledger": ledger_head(session)}
+            "round": round_status(session, now), "upcoming": upcoming(session, now), "ledger": ledger_head(session),
+            "plan_kpi": plan_kpi(session, now)}
+
+
+def plan_kpi(session: Session, now: datetime) -> dict | None:
+    """The plan's KPI of the current round when it is a 6/9/12-month round and the year has a register
+    (bot/services/rollup.py's rule: activities done ÷ planned); None otherwise."""
+    rnd = default_round(session, today_bkk(now))
+    if rnd is None or not report_forms.uses_activities(rnd) or not activities.list_for(session, rnd.fy):
+        return None
+    r = rollup.compute(session, rnd.code, now)
+    return {"title": rnd.title, "done": r.kpi.done, "planned": r.kpi.planned, "percent": r.kpi.percent}
 
 
 def group_small(rows: list[dict]) -> list[dict]:

@@ -32,3 +32,15 @@ def test_without_a_register_the_admin_is_told_how_to_load_it(send, line, db, clo
     w = seed(db)
     send("text", w.admin, "ผลตามแผน")
     assert "ยังไม่มีทะเบียนกิจกรรม" in texts_to(line, w.admin)[-1]
+
+
+def test_the_digest_carries_the_plan_kpi(db, clock):
+    from bot.services.digest import compute
+    from messages_th.digest import digest_messages
+    clock.set(JAN)
+    _world(db)
+    with db() as s:
+        d = compute(s, JAN)
+    assert d["plan_kpi"] == {"title": d["plan_kpi"]["title"], "done": 2, "planned": 4, "percent": 50.0}
+    shown = json.dumps(digest_messages(d, None), ensure_ascii=False)
+    assert "ผลตามแผน" in shown and "ร้อยละ 50 (2/4 กิจกรรม)" in shown
