@@ -265,6 +265,14 @@ def submit(ctx):
     if rnd is None or svc.get_draft(ctx.session, rnd.id, bureau_id) is None:
         return [th.nothing_to_submit()]
     items = forms.report_items(ctx.session, rnd, bureau_id)
+    draft = svc.get_draft(ctx.session, rnd.id, bureau_id)
+    missing = forms.unanswered(items, (draft.data or {}).get("items", {}))
+    if missing:  # e.g. activities loaded after the summary card was sent: answer them first
+        first = missing[0]
+        step = forms.first_step(items[first])
+        svc.save_draft(ctx.session, draft, {**(draft.data or {}), "cursor": {"i": first, "step": step}})
+        ctx.start(FLOW, step, {"r": rnd.code, "b": bureau_id, "i": first})
+        return [th.incomplete(len(missing)), _prompt(ctx, step)]
     counts = {str(it.id): forms.known_counts(ctx.session, rnd, bureau_id, it) for it in items}
     report = svc.submit(ctx.session, rnd, bureau_id, ctx.user.id, ctx.now, counts)
     if ctx.flow == FLOW:

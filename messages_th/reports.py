@@ -362,3 +362,8 @@ def activity_fields(ans: dict, item: dict) -> list[tuple[str, str]]:
             ("ผล", result), ("ผู้เข้าร่วม", f"{people} คน" if isinstance(people, int) else "-"),
             ("งบที่ใช้", f"{budget:,.2f} บาท" if isinstance(budget, (int, float)) else "-"),
             ("ปัญหา", ans.get("problems") or "-")]
+
+
+def incomplete(n: int) -> dict:
+    return text(f"ยังส่งไม่ได้ครับ มีอีก {n} ข้อที่ยังไม่ได้ตอบ (รายงานรอบนี้ต้องตอบทั้งกิจกรรมตามแผนและ "
+                "ปัญหาที่อยากแก้ ความดีที่อยากทำ) ตอบต่อได้เลย")

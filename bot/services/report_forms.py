@@ -128,3 +128,10 @@ def known_counts(session: Session, rnd: Round, bureau_id: int, item) -> dict:
     if isinstance(item, ActivityItem):
         return {"attendance": activities.attendance(session, rnd, bureau_id, item.activity.id)}
     return pledges.prefill_counts(session, rnd, bureau_id, item)
+
+
+def unanswered(items: list, answers: dict) -> list[int]:
+    """Indexes of the items a report would leave empty (an activity with no status, an item with nothing
+    done): a round is sent only with every part answered, so the activities and the pledge go together."""
+    key = {"activity": "status", "pledge": "done", "criterion": "done"}
+    return [i for i, it in enumerate(items) if not (answers.get(str(it.id)) or {}).get(key[kind(it)])]

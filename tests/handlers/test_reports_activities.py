@@ -115,3 +115,27 @@ def test_an_activity_not_started_asks_only_why(send, line, db, clock):
     assert "ข้อ 2/2" in texts_to(line, w.coord)[-1]  # no result, participants, budget or photos asked
     [(_, _, data)] = _data(db)
     assert data["items"][f"a{meet}"] == {"status": "not_started", "problems": "รองบประมาณ"}
+
+
+def test_the_round_is_sent_only_with_both_parts(send, line, db, clock):
+    """A pledge-only summary card from before the register was loaded cannot send the round: the bot asks the
+    activities first, and the bureau stays unsent (so its reminders keep coming) until they are answered."""
+    clock.set(JAN)
+    w = seed(db, items=1)
+    send("postback", w.coord, encode("report.round", r=R6, b=w.b1))
+    for answer in ("รณรงค์ 1 ครั้ง", "ร้อยละ 70", "ไม่มี", "เสร็จ"):
+        send("text", w.coord, answer)
+    assert line.messages_for(w.coord)[-1]["type"] == "flex"  # the summary, pledge item only
+    meet, _ = _register(db, w)  # the register arrives before the coordinator taps submit
+    send("postback", w.coord, encode("report.submit", r=R6, b=w.b1))
+    said = texts_to(line, w.coord)
+    assert "ยังส่งไม่ได้ครับ มีอีก 2 ข้อ" in said[-2] and "กิจกรรม ๑.๑.๑" in said[-1]
+    with db() as s:
+        rnd = svc.get_round(s, R6)
+        assert svc.round_status(s, rnd, w.b1, JAN) == "draft"
+    for answer in ("ยังไม่เริ่ม", "รองบประมาณ", "ยกเลิกกิจกรรม", "ย้ายไปปีหน้า"):
+        send("text", w.coord, answer)
+    send("postback", w.coord, encode("report.submit", r=R6, b=w.b1))
+    assert "ฉบับที่ 1" in texts_to(line, w.coord)[-1]
+    with db() as s:
+        assert svc.round_status(s, svc.get_round(s, R6), w.b1, JAN) == "submitted"
