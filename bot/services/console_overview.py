@@ -6,15 +6,16 @@ round status through the digest's GROUP BY of `rounds.status_of`.
 
 Cost with 1,000,000 deeds in a year (partial indexes on live deeds, read without the table): the weekly series
 is one range per week (count and distinct people) on `ix_deed_live_date_user`, or `ix_deed_live_bureau` for a
-coordinator; by bureau streams in the order of `ix_deed_live_bureau`, by virtue in that of `ix_deed_live_virtue`;
+coordinator; by virtue five ranges of `ix_deed_live_virtue` (a coordinator's: `ix_deed_live_bureau`);
 participants per bureau walk the staff (2,000 index look-ups), not the deeds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, literal, select, union_all
+from sqlalchemy import bindparam, exists, func, literal_column, select, union_all
 from sqlmodel import Session
 
 from bot.services import audience, digest
@@ -62,10 +63,9 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
     fy_start, fy_end = fiscal_year_bounds(fy)
     last = min(fy_end, today)
     scope = access.bureau_scope(viewer)
-    base = [Deed.deleted_at.is_(None)]
+    live = [Deed.deleted_at.is_(None), Deed.deed_date >= fy_start, Deed.deed_date <= last]
     if scope is not None:
-        base.append(Deed.bureau_id.in_(sorted(scope)))
-    live = [*base, Deed.deed_date >= fy_start, Deed.deed_date <= last]
+        live.append(Deed.bureau_id.in_(sorted(scope)))
 
     bureaus = list(session.execute(select(Bureau.id, Bureau.name, Bureau.code).where(Bureau.active == True)  # noqa: E712
                                    .order_by(Bureau.code)))
@@ -78,7 +78,7 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
     my_staff = sum(int(staff.get(b.id, 0)) for b in bureaus)
     hide_people = scope is not None and my_staff < digest.MIN_GROUP
 
-    weeks = _weeks(session, base, fy_start, last) if fy_start <= last else []
+    weeks = _weeks(session, scope, fy_start, last) if fy_start <= last else []
     if hide_people:
         weeks = [Week(w.start, w.end, w.deeds, None) for w in weeks]
 
@@ -86,8 +86,6 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
                                                    .group_by(Deed.virtue))}
     # all five virtues in the plan's order, zeros included; an unknown stored key (old data) after them
     by_virtue = [(k, found.pop(k, 0)) for k in virtues.KEYS] + sorted(found.items())
-    deeds_of = {b: int(n) for b, n in session.execute(select(Deed.bureau_id, func.count()).where(*live)
-                                                      .group_by(Deed.bureau_id))}
 
     # a participant: one of the bureau's staff now, with a deed this year (whichever bureau it was filed under)
     took_part = exists().where(Deed.user_id == User.id, Deed.deleted_at.is_(None), Deed.deed_date >= fy_start,
@@ -97,8 +95,10 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
     if scope is not None:
         people_q = people_q.where(User.bureau_id.in_(sorted(scope)))
     people = dict(session.execute(people_q.group_by(User.bureau_id)).all())
-    rows = [{"name": b.name, "code": b.code, "id": b.id, "staff": int(staff.get(b.id, 0)),
-             "deeds": deeds_of.get(b.id, 0), "participants": int(people.get(b.id, 0))} for b in bureaus]
+    # no deed count per bureau: participation is the measure here, and it would cost another pass over the
+    # year's deeds (the deeds page counts a bureau's); "deeds" is there for group_small, never shown
+    rows = [{"name": b.name, "code": b.code, "id": b.id, "staff": int(staff.get(b.id, 0)), "deeds": 0,
+             "participants": int(people.get(b.id, 0))} for b in bureaus]
     if scope is None:
         rows = digest.group_small(rows)
     elif hide_people:
@@ -115,20 +115,31 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
     }
 
 
-def _weeks(session: Session, base: list, first: date, last: date) -> list[Week]:
+def _weeks(session: Session, scope: frozenset[int] | None, first: date, last: date) -> list[Week]:
     """Monday-to-Sunday weeks from the year's first day to `last`, each from its own index range (one round
-    trip): a GROUP BY on a computed week number would sort every deed instead. Only the week's own bounds go
-    into each part: with the year's bounds too, SQLite may scan the year's range for every week."""
+    trip): a GROUP BY on a computed week number would sort every deed instead."""
     starts = _week_starts(first, last)
+    bounds = [(max(m, first), min(m + timedelta(days=6), last)) for m in starts]
+    params = {f"lo{i}": lo for i, (lo, _hi) in enumerate(bounds)} | {f"hi{i}": hi for i, (_lo, hi) in enumerate(bounds)}
+    if scope is not None:
+        params["bureaus"] = sorted(scope)
+    got = {int(i): (int(n), int(p)) for i, n, p in session.execute(_weeks_stmt(len(bounds), scope is not None),
+                                                                    params)}
+    return [Week(lo, hi, *got.get(i, (0, 0))) for i, (lo, hi) in enumerate(bounds)]
+
+
+@lru_cache(maxsize=16)
+def _weeks_stmt(n: int, scoped: bool):
+    """The n-week statement, built once: building and keying 53 SELECTs anew cost more than running them.
+    Only the week's own bounds in each part: with the year's too, SQLite may scan the year for every week."""
     parts = []
-    for i, monday in enumerate(starts):
-        lo, hi = max(monday, first), min(monday + timedelta(days=6), last)
-        parts.append(select(literal(i).label("i"), func.count().label("n"),
-                            func.count(func.distinct(Deed.user_id)).label("p"))
-                     .where(*base, Deed.deed_date >= lo, Deed.deed_date <= hi))
-    got = {int(i): (int(n), int(p)) for i, n, p in session.execute(union_all(*parts))} if parts else {}
-    return [Week(max(m, first), min(m + timedelta(days=6), last), *got.get(i, (0, 0)))
-            for i, m in enumerate(starts)]
+    for i in range(n):
+        where = [Deed.deleted_at.is_(None), Deed.deed_date >= bindparam(f"lo{i}"), Deed.deed_date <= bindparam(f"hi{i}")]
+        if scoped:
+            where.append(Deed.bureau_id.in_(bindparam("bureaus", expanding=True)))
+        parts.append(select(literal_column(str(i)).label("i"), func.count().label("n"),
+                            func.count(func.distinct(Deed.user_id)).label("p")).where(*where))
+    return union_all(*parts)
 
 
 def _round(session: Session, now: datetime, scope: frozenset[int] | None) -> dict | None:

@@ -23,16 +23,20 @@ def _nice_max(v: float) -> float:
 
 def column_chart(title: str, labels: list[str], values: list[float], *, color: str = "#0B6E4F",
                  line: list[float | None] | None = None, line_color: str = "#b45309",
-                 every: int | None = None) -> Markup:
+                 ticks: list[str] | None = None, every: int | None = None,
+                 names: tuple[str, str] = ("", "")) -> Markup:
     """Columns (`values`, left axis) and optionally a line (`line`, its own right axis) over the same labels —
-    deeds and participants by week. `every`: label one column in `every` (a year of weeks stays readable)."""
+    deeds and participants by week. `labels` are the columns' tooltips, `ticks` (default: the labels) the axis
+    words; `every`: one axis word per `every` columns (a year of weeks stays readable); `names`: the columns'
+    and the line's words in the tooltips."""
     n = max(len(values), 1)
     w, h, left, right, top, bottom = 720, 260, 52, 52 if line else 12, 14, 46
     pw, ph = w - left - right, h - top - bottom
     top_v = _nice_max(max(values, default=0))
     step = pw / n
     bar = max(step * 0.72, 1)
-    every = every or max(1, -(-n // 12))
+    every = every or max(1, -(-n // 10))
+    ticks = ticks or labels
     out = [f'<svg class="chart" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">',
            f"<title>{escape(title)}</title>"]
     for k in range(5):  # grid and the left axis
@@ -43,11 +47,13 @@ def column_chart(title: str, labels: list[str], values: list[float], *, color: s
     for i, v in enumerate(values):
         x = left + i * step + (step - bar) / 2
         bh = ph * (v / top_v) if top_v else 0
+        tip = f"{labels[i]}: {names[0]} {_fmt(v)}" + (
+            f" · {names[1]} {_fmt(line[i])}" if line and line[i] is not None else "")
         out.append(f'<rect x="{x:.1f}" y="{top + ph - bh:.1f}" width="{bar:.1f}" height="{bh:.1f}" fill="{color}">'
-                   f"<title>{escape(labels[i])}: {_fmt(v)}</title></rect>")
+                   f"<title>{escape(tip)}</title></rect>")
         if i % every == 0:
             out.append(f'<text x="{x + bar / 2:.1f}" y="{h - bottom + 16}" font-size="11" text-anchor="middle" '
-                       f'fill="#5f6b7a">{escape(labels[i])}</text>')
+                       f'fill="#5f6b7a">{escape(ticks[i])}</text>')
     if line:
         known = [v for v in line if v is not None]
         top_l = _nice_max(max(known, default=0))
@@ -67,20 +73,20 @@ def bar_list(title: str, rows: list[tuple[str, float, str]], *, color: str = "#0
              colors: list[str] | None = None, top: float | None = None) -> Markup:
     """Horizontal bars, one per row (label, value, the text written after the bar): virtues, bureaus' %.
     `top`: the value of a full bar (100 for percentages), else the largest value."""
-    label_w, w, row_h = 230, 720, 28
+    label_w, w, row_h = 200, 520, 26  # drawn about as wide as a half-page card, so 13px text stays 13px
     h = row_h * max(len(rows), 1) + 8
     full = top or max((v for _, v, _ in rows), default=0) or 1
-    span = w - label_w - 90
-    out = [f'<svg class="chart" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">',
+    span = w - label_w - 70
+    out = [f'<svg class="chart chart-bars" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">',
            f"<title>{escape(title)}</title>"]
     for i, (label, value, text) in enumerate(rows):
         y = 4 + i * row_h
         bw = span * min(value / full, 1) if full else 0
         fill = colors[i] if colors and i < len(colors) else color
-        short = label if len(label) <= 34 else label[:33] + "…"
-        out.append(f'<text x="{label_w - 8}" y="{y + 18}" font-size="13" text-anchor="end" fill="#1f2933">'
+        short = label if len(label) <= 30 else label[:29] + "…"
+        out.append(f'<text x="{label_w - 8}" y="{y + 17}" font-size="13" text-anchor="end" fill="#1f2933">'
                    f"<title>{escape(label)}</title>{escape(short)}</text>")
         out.append(f'<rect x="{label_w}" y="{y + 5}" width="{bw:.1f}" height="{row_h - 10}" rx="3" fill="{fill}"/>')
-        out.append(f'<text x="{label_w + bw + 6:.1f}" y="{y + 18}" font-size="13" fill="#1f2933">{escape(text)}</text>')
+        out.append(f'<text x="{label_w + bw + 6:.1f}" y="{y + 17}" font-size="13" fill="#1f2933">{escape(text)}</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -51,7 +51,8 @@ def index():
     labels = [week_label(w.start, w.end) for w in d["weeks"]]
     d["trend_svg"] = svg.column_chart(
         f"ความดีและผู้ร่วมบันทึกรายสัปดาห์ ปีงบประมาณ พ.ศ. {d['fy']}", labels, [w.deeds for w in d["weeks"]],
-        line=None if d["hide_people"] else [w.participants for w in d["weeks"]])
+        line=None if d["hide_people"] else [w.participants for w in d["weeks"]],
+        names=("ความดี", "ผู้ร่วมบันทึก"), ticks=[f"{w.start.day} {MONTHS_SHORT[w.start.month - 1]}" for w in d["weeks"]])
     d["week_labels"] = labels
     names = {x.key: x for x in virtues.VIRTUES}
     d["virtue_svg"] = svg.bar_list(
