@@ -245,11 +245,9 @@ def report_view(session: Session, viewer: Viewer, code: str, bureau_id: int, now
     shown = draft or latest
     data = (shown.data or {}) if shown else {}
     stored_counts = data.get("counts") or {}
-    counts = {}
-    for it in items:
-        key = str(it.id)
-        counts[key] = stored_counts.get(key) if draft is None and key in stored_counts else \
-            forms.known_counts(session, rnd, bureau_id, it)
+    # a submitted version shows the counts it was sent with; a draft (or nothing yet) what the bot knows now
+    counts = ({str(it.id): stored_counts.get(str(it.id)) or {} for it in items}
+              if draft is None and latest is not None else forms.known_counts_many(session, rnd, bureau_id, items))
     return ReportView(rnd, bureau, svc.round_status(session, rnd, bureau_id, now),
                       [forms.item_view(it) for it in items], dict(data.get("items") or {}), counts,
                       None if draft is not None or latest is None else latest.version,
@@ -298,7 +296,7 @@ def save_report(session: Session, viewer: Viewer, code: str, bureau_id: int, ans
         audit.record(session, viewer.user_id, "report.save", target, now, after={"items": changed})
     if not send:
         return None
-    counts = {str(it.id): forms.known_counts(session, rnd, bureau_id, it) for it in items}
+    counts = forms.known_counts_many(session, rnd, bureau_id, items)  # what the chat's submit stores
     report = svc.submit(session, rnd, bureau_id, viewer.user_id, now, counts)
     audit.record(session, viewer.user_id, "report.submit", target, now,
                  after={"version": report.version, "late": report.late})

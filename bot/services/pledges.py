@@ -205,6 +205,23 @@ def prefill_counts(session: Session, rnd: Round, bureau_id: int, item: PledgeIte
     return {"deeds": int(deeds), "progress": int(progress), "attendance": campaign_attendance(session, rnd, bureau_id)}
 
 
+def prefill_counts_many(session: Session, rnd: Round, bureau_id: int, items: list[PledgeItem]) -> dict[int, dict]:
+    """`prefill_counts` of several items at once, item id → counts: the same rule in three queries whatever the
+    number of items (the console's report page over a million deeds)."""
+    if not items:
+        return {}
+    period = (Deed.deed_date >= rnd.period_start, Deed.deed_date <= rnd.period_end, Deed.deleted_at.is_(None))
+    deeds = dict(session.exec(select(Deed.virtue, func.count()).where(
+        Deed.bureau_id == bureau_id, Deed.virtue.in_({i.virtue for i in items}), *period)
+        .group_by(Deed.virtue)).all())
+    progress = dict(session.exec(select(Deed.pledge_item_id, func.count()).join(User, User.id == Deed.user_id).where(
+        Deed.pledge_item_id.in_([i.id for i in items]), Deed.source == "pledge", User.bureau_id == bureau_id, *period)
+        .group_by(Deed.pledge_item_id)).all())
+    attendance = campaign_attendance(session, rnd, bureau_id)
+    return {i.id: {"deeds": int(deeds.get(i.virtue, 0)), "progress": int(progress.get(i.id, 0)),
+                   "attendance": attendance} for i in items}
+
+
 def campaign_attendance(session: Session, rnd: Round, bureau_id: int) -> int:
     """Check-ins of the bureau's staff at campaigns held in the round's period."""
     return int(session.exec(select(func.count()).select_from(CampaignResponse)

@@ -135,3 +135,10 @@ def unanswered(items: list, answers: dict) -> list[int]:
     done): a round is sent only with every part answered, so the activities and the pledge go together."""
     key = {"activity": "status", "pledge": "done", "criterion": "done"}
     return [i for i, it in enumerate(items) if not (answers.get(str(it.id)) or {}).get(key[kind(it)])]
+
+
+def known_counts_many(session: Session, rnd: Round, bureau_id: int, items: list) -> dict[str, dict]:
+    """`known_counts` of every item, keyed as the report's answers are (str id); one batch of queries."""
+    pledge_items = [it for it in items if not isinstance(it, Criterion)]
+    found = pledges.prefill_counts_many(session, rnd, bureau_id, pledge_items)
+    return {str(it.id): ({} if isinstance(it, Criterion) else found[it.id]) for it in items}

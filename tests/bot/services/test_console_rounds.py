@@ -116,3 +116,28 @@ def test_report_edits_follow_the_chats_rule(db, world):
         assert not view.editable and view.version == 1
         draft_view = rule.report_view(s, _viewer(s, world["coords"][2]), "2570-6m", world["bureaus"][2], NOW)
         assert draft_view.editable and draft_view.has_draft and draft_view.late_now
+
+
+def test_batched_counts_equal_the_chats_per_item_counts(db, world):
+    from bot.services import report_forms
+    from models.deeds import Deed
+    with db() as s:
+        rnd = rounds.get_round(s, "2570-6m")
+        b = world["bureaus"][0]
+        second = pledges.add_item(s, 2570, b, problem="ปัญหา", good_deed="ข้อสอง", virtue="volunteer", indicator="",
+                                  target="")
+        items = pledges.items_for(s, 2570, b)
+        staff = make_user(s, s.get(Bureau, b))
+        for day, virtue, item, gone in ((date(2026, 12, 1), "honesty", items[0].id, False),
+                                        (date(2026, 12, 2), "volunteer", second.id, False),
+                                        (date(2026, 12, 3), "volunteer", second.id, True),    # deleted
+                                        (date(2027, 5, 1), "honesty", items[0].id, False)):   # after the period
+            s.add(Deed(user_id=staff.id, bureau_id=b, virtue=virtue, description="ตัวอย่าง", deed_date=day,
+                       source="pledge", pledge_item_id=item, deleted_at=NOW if gone else None))
+        s.flush()
+        batched = report_forms.known_counts_many(s, rnd, b, items)
+        assert batched == {str(it.id): report_forms.known_counts(s, rnd, b, it) for it in items}
+        assert batched[str(second.id)]["progress"] == 1 and batched[str(items[0].id)]["deeds"] == 1
+        moral = rounds.get_round(s, "2570-moral-org")
+        assert report_forms.known_counts_many(s, moral, b, report_forms.report_items(s, moral, b)) == \
+            {c.id: {} for c in report_forms.CRITERIA}
