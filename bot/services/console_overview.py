@@ -12,8 +12,8 @@ participants per bureau walk the staff (2,000 index look-ups), not the deeds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import bindparam, exists, func, literal_column, select, union_all
 from sqlmodel import Session
@@ -67,8 +67,8 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
     if scope is not None:
         live.append(Deed.bureau_id.in_(sorted(scope)))
 
-    bureaus = list(session.execute(select(Bureau.id, Bureau.name, Bureau.code).where(Bureau.active == True)  # noqa: E712
-                                   .order_by(Bureau.code)))
+    active = Bureau.active == True  # noqa: E712
+    bureaus = list(session.execute(select(Bureau.id, Bureau.name, Bureau.code).where(active).order_by(Bureau.code)))
     if scope is not None:
         bureaus = [b for b in bureaus if b.id in scope]
     staff = dict(session.execute(select(User.bureau_id, func.count(User.id))
@@ -134,7 +134,8 @@ def _weeks_stmt(n: int, scoped: bool):
     Only the week's own bounds in each part: with the year's too, SQLite may scan the year for every week."""
     parts = []
     for i in range(n):
-        where = [Deed.deleted_at.is_(None), Deed.deed_date >= bindparam(f"lo{i}"), Deed.deed_date <= bindparam(f"hi{i}")]
+        where = [Deed.deleted_at.is_(None), Deed.deed_date >= bindparam(f"lo{i}"),
+                 Deed.deed_date <= bindparam(f"hi{i}")]
         if scoped:
             where.append(Deed.bureau_id.in_(bindparam("bureaus", expanding=True)))
         parts.append(select(literal_column(str(i)).label("i"), func.count().label("n"),

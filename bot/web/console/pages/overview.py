@@ -52,7 +52,8 @@ def index():
     d["trend_svg"] = svg.column_chart(
         f"ความดีและผู้ร่วมบันทึกรายสัปดาห์ ปีงบประมาณ พ.ศ. {d['fy']}", labels, [w.deeds for w in d["weeks"]],
         line=None if d["hide_people"] else [w.participants for w in d["weeks"]],
-        names=("ความดี", "ผู้ร่วมบันทึก"), ticks=[f"{w.start.day} {MONTHS_SHORT[w.start.month - 1]}" for w in d["weeks"]])
+        names=("ความดี", "ผู้ร่วมบันทึก"),
+        ticks=[f"{w.start.day} {MONTHS_SHORT[w.start.month - 1]}" for w in d["weeks"]])
     d["week_labels"] = labels
     names = {x.key: x for x in virtues.VIRTUES}
     d["virtue_svg"] = svg.bar_list(
@@ -64,7 +65,8 @@ def index():
         row["pct"] = _pct(row["participants"], row["staff"])
     shown = [r for r in d["bureaus"] if r["pct"] is not None]
     d["bureau_svg"] = svg.bar_list("สัดส่วนผู้ร่วมบันทึกความดี ตามสำนัก",
-                                   [(r["label"], r["pct"], f"{r['pct']:.0f}%") for r in shown], top=100) if shown else None
+                                   [(r["label"], r["pct"], f"{r['pct']:.0f}%") for r in shown],
+                                   top=100) if shown else None
     d["due_rounds"] = [(title, due, days_left_text((due - d["today"]).days)) for title, due in d["upcoming"]["rounds"]]
     d["grouped"] = next((r for r in d["bureaus"] if not r["name"]), None)
     return render_template("console/overview.html", title="ภาพรวม", d=d, status_th=STATUS_TH,
