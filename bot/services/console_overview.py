@@ -101,11 +101,13 @@ def overview(session: Session, viewer: access.Viewer, now: datetime, fy_be: int 
              "participants": int(people.get(b.id, 0))} for b in bureaus]
     if scope is None:
         rows = digest.group_small(rows)
-    elif hide_people:
-        rows = [dict(r, participants=None) for r in rows]
+    else:  # a coordinator's bureaus by name, but no people count of one under the threshold
+        rows = [dict(r, participants=None) if hide_people or r["staff"] < digest.MIN_GROUP else r for r in rows]
 
-    total_staff = sum(r["staff"] for r in rows)
-    total_people = None if hide_people else sum(r["participants"] or 0 for r in rows)
+    # the totals over the rows that show people, so that no hidden bureau is the difference of two numbers
+    counted = [r for r in rows if r["participants"] is not None]
+    total_staff = sum(r["staff"] for r in counted) if counted else sum(r["staff"] for r in rows)
+    total_people = sum(r["participants"] for r in counted) if counted else None
     return {
         "fy": fy, "fy_start": fy_start, "fy_end": fy_end, "today": today, "is_current": fy_start <= today <= fy_end,
         "scope": scope, "hide_people": hide_people, "min_group": digest.MIN_GROUP,

@@ -11,7 +11,7 @@ from bot.services import rounds
 from bot.services.console_access import Forbidden, Viewer, as_viewer
 from messages_th.dates import BKK
 from models.campaigns import Campaign
-from models.core import User, utcnow
+from models.core import User, UserRole, utcnow
 from models.deeds import Deed
 from tests.factories import make_bureau, make_user
 
@@ -107,6 +107,16 @@ def test_a_small_bureaus_coordinator_gets_deeds_but_no_people_counts(db, world):
     assert d["hide_people"] and d["participants"] is None
     assert d["deeds"] == 1 and all(w.participants is None for w in d["weeks"])
     assert d["bureaus"][0]["participants"] is None
+
+
+def test_a_coordinator_of_two_bureaus_gets_no_people_count_of_the_small_one(db, world):
+    with db() as s:
+        s.add(UserRole(user_id=world["coord_big"], role="coordinator", bureau_id=world["tiny"]))
+    d = _see(db, world["coord_big"])
+    rows = {r["name"]: r["participants"] for r in d["bureaus"]}
+    assert rows == {"สำนักตัวอย่างใหญ่": 3, "สำนักตัวอย่างเล็ก": None}
+    assert not d["hide_people"] and d["deeds"] == 5      # 8 people together: the weekly counts are a crowd
+    assert (d["participants"], d["staff"]) == (3, 6)     # the totals leave the small one out, not subtractable
 
 
 def test_round_status_names_every_bureau_for_the_committee(db, world):

@@ -101,3 +101,17 @@ def test_a_phone_reads_every_table_in_a_scrolling_box(client, login, year):
     login(client, year.admin)
     html = client.get("/console/").get_data(as_text=True)
     assert html.count("<table") == html.count('<div class="table-wrap"><table')
+
+
+def test_a_coordinator_of_two_bureaus_sees_both_but_no_people_count_of_the_small_one(client, login, db, year):
+    from models.core import UserRole
+    with db() as s:
+        s.add(UserRole(user_id=year.coord_a, role="coordinator", bureau_id=year.bureau_b))
+    login(client, year.coord_a)
+    html = client.get("/console/").get_data(as_text=True)
+    by_bureau = _section(html, "ตามสำนัก")
+    assert "สำนักตัวอย่างหนึ่ง" in by_bureau and "สำนักตัวอย่างสอง" in by_bureau
+    row_b = by_bureau[by_bureau.index("สำนักตัวอย่างสอง"):].split("</tr>")[0]
+    assert row_b.count(">–<") == 2 and " / " not in row_b                        # no "1 / 2" for bureau B
+    assert "ไม่นับรวมในยอดผู้ร่วมบันทึก" in by_bureau
+    assert "2 <small>จาก 6 คน (33%)</small>" in html                            # bureau A's people only
