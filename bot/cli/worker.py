@@ -84,10 +84,26 @@ def campaign():
 @click.option("--bureaus", default="", help="codes, comma-separated (default: every bureau)")
 @click.option("--remind", default="3d,1h", show_default=True)
 @click.option("--virtue", default="volunteer", show_default=True)
-def campaign_create(title, at, place, description, bureaus, remind, virtue):
-    from bot.services import campaigns
+@click.option("--activity", "activity_code", default=None,
+              help="the register's activity code it belongs to (its check-ins count as the activity's participants)")
+def campaign_create(title, at, place, description, bureaus, remind, virtue, activity_code):
+    from bot.services import activities, campaigns
+    from messages_th.dates import fiscal_year_be
     starts = at.at()
+    why = campaigns.start_problem(starts, utcnow())  # the chat's and the console's rule
+    if why is not None:
+        raise click.BadParameter("the start has passed" if why == "past" else
+                                 f"after the end of next fiscal year ({campaigns.latest_start_day(utcnow())})",
+                                 param_hint="--at")
     with session() as s:
+        activity_id = None
+        if activity_code:
+            code = activities.normalize_code(activity_code)
+            found = [a for a in activities.list_for(s, fiscal_year_be(starts)) if a.code == code]
+            if not found:
+                raise click.BadParameter(f"no activity {activity_code!r} in the register of FY "
+                                         f"{fiscal_year_be(starts)}")
+            activity_id = found[0].id
         ids = None
         if bureaus:
             codes = [c.strip() for c in bureaus.split(",") if c.strip()]
@@ -96,7 +112,8 @@ def campaign_create(title, at, place, description, bureaus, remind, virtue):
                 raise click.BadParameter(f"unknown bureaus: {sorted(set(codes) - set(found))}")
             ids = sorted(found.values())
         camp = campaigns.create(s, title=title, description=description, place=place, starts_at=starts,
-                                bureau_ids=ids, remind_minutes=_offsets(remind), virtue=virtue, now=utcnow())
+                                bureau_ids=ids, remind_minutes=_offsets(remind), virtue=virtue, now=utcnow(),
+                                activity_id=activity_id)
         click.echo(f"campaign {camp.id} at {echo_date(at)} created; the worker enqueues the invite on its next tick")
 
 

@@ -7,11 +7,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from bot.services import audience, audit, thai_dates
+from bot.services import activities, audience, audit, thai_dates
 from bot.services.console_access import Viewer, require_campaigns
 from bot.services.deeds import record_deed
-from messages_th.dates import BKK, today_bkk
+from messages_th.dates import BKK, fiscal_year_be, today_bkk
 from messages_th.virtues import KEYS as VIRTUE_KEYS
+from models.activities import Activity
 from models.campaigns import Campaign, CampaignResponse
 from models.core import Bureau, User
 from models.enums import CampaignAnswer, CampaignStatus, UserStatus
@@ -21,10 +22,13 @@ CHECKIN_WINDOW = timedelta(days=1)
 
 def create(session: Session, *, title: str, starts_at: datetime, now: datetime, description: str = "",
            place: str = "", bureau_ids: list[int] | None = None, creator_id: int | None = None,
-           remind_minutes: list[int] | None = None, virtue: str | None = None) -> Campaign:
+           remind_minutes: list[int] | None = None, virtue: str | None = None,
+           activity_id: int | None = None) -> Campaign:
     """A confirmed campaign (flushed, so it has an id); the worker's campaign job enqueues the invite.
-    `bureau_ids` None means every bureau; remind_minutes / virtue None keep the table's defaults."""
-    extra = {k: v for k, v in (("remind_minutes", remind_minutes), ("virtue", virtue)) if v is not None}
+    `bureau_ids` None means every bureau; remind_minutes / virtue None keep the table's defaults;
+    `activity_id`: the register's activity it belongs to (its check-ins count as that activity's participants)."""
+    extra = {k: v for k, v in (("remind_minutes", remind_minutes), ("virtue", virtue),
+                               ("activity_id", activity_id)) if v is not None}
     camp = Campaign(title=title, description=description, place=place, starts_at=starts_at, bureau_ids=bureau_ids,
                     creator_id=creator_id, status=CampaignStatus.CONFIRMED, confirmed_at=now, **extra)
     session.add(camp)
@@ -172,6 +176,7 @@ class Draft:
     description: str = ""
     place: str = ""
     remind_minutes: tuple[int, ...] = DEFAULT_REMIND
+    activity_id: int | None = None  # the register's activity it belongs to (optional)
 
 
 class DraftError(Exception):
@@ -206,8 +211,17 @@ def check_draft(session: Session, draft: Draft, now: datetime) -> None:
             problems["bureaus"] = "bad_bureau"
     if any(m <= 0 for m in draft.remind_minutes):
         problems["remind"] = "bad_remind"
+    if draft.activity_id is not None:
+        act = session.get(Activity, draft.activity_id)
+        if act is None or act.fy != fiscal_year_be(today_bkk(draft.starts_at or now)):
+            problems["activity"] = "bad_activity"  # another year's register, or gone
     if problems:
         raise DraftError(problems)
+
+
+def activity_choices(session: Session, fy_be: int) -> list[tuple[int, str, str]]:
+    """(id, code, name) of the year's register, for linking a campaign to an activity."""
+    return [(a.id, a.code, a.name) for a in activities.list_for(session, fy_be)]
 
 
 def invite_count(session: Session, bureau_ids: list[int] | None) -> int:
@@ -237,11 +251,11 @@ def create_confirmed(session: Session, viewer: Viewer, draft: Draft, now: dateti
     camp = create(session, title=draft.title.strip(), description=draft.description.strip(),
                   place=draft.place.strip(), starts_at=draft.starts_at, bureau_ids=draft.bureau_ids,
                   creator_id=viewer.user_id, now=now, remind_minutes=sorted(draft.remind_minutes, reverse=True),
-                  virtue=draft.virtue)
+                  virtue=draft.virtue, activity_id=draft.activity_id)
     audit.record(session, viewer.user_id, "campaign.create", f"campaign:{camp.id}", now,
                  after={"starts_at": camp.starts_at, "virtue": camp.virtue, "bureau_ids": camp.bureau_ids,
-                        "remind_minutes": camp.remind_minutes, "invite_count": invite_count(session,
-                                                                                            camp.bureau_ids)})
+                        "activity_id": camp.activity_id, "remind_minutes": camp.remind_minutes,
+                        "invite_count": invite_count(session, camp.bureau_ids)})
     return camp, True
 
 

@@ -47,7 +47,8 @@ def test_campaign_create_and_holidays_and_delegation(app, db):
     with db() as s:
         b = make_bureau(s, code="H1")
         coord, deputy = make_user(s, b, roles=("coordinator",)), make_user(s, b)
-    cli(app, "campaign", "create", "--title", "บริจาคโลหิต", "--at", "2026-12-01 09:00", "--place", "ห้อง 1",
+    soon = (utcnow() + timedelta(days=10)).strftime("%Y-%m-%d 09:00")  # a start ahead of the real clock
+    cli(app, "campaign", "create", "--title", "บริจาคโลหิต", "--at", soon, "--place", "ห้อง 1",
         "--bureaus", "H1", "--remind", "3d,1h")
     cli(app, "holidays", "add", "2026-12-07", "ชดเชยวันพ่อ")
     assert "2026-12-07 ชดเชยวันพ่อ" in cli(app, "holidays", "list")

@@ -14,7 +14,8 @@ from bot.web.console.fields import ThaiDateField
 from bot.web.console.guard import back, db, now, viewer
 from bot.web.console.pages.deeds import tabular_file
 from messages_th.campaigns import ANSWER_TH
-from messages_th.dates import thai_date, thai_datetime
+from messages_th.activities import code_th
+from messages_th.dates import fiscal_year_be, thai_date, thai_datetime, today_bkk
 from messages_th.names import person
 from messages_th.virtues import VIRTUES
 
@@ -41,6 +42,8 @@ class CampaignForm(FlaskForm):
                           validate_choice=False)
     bureaus = SelectMultipleField("สำนักที่เชิญ", coerce=int, choices=[], validate_choice=False,
                                   option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    activity = SelectField("กิจกรรมตามแผน (ถ้ามี: ผู้เช็กอินนับเป็นผู้เข้าร่วมของกิจกรรมนั้นในรายงานรอบ)", coerce=int,
+                           choices=[], default=0, validate_choice=False)
     remind_3d = BooleanField("เตือนล่วงหน้า 3 วัน", default=True)
     remind_1h = BooleanField("เตือนล่วงหน้า 1 ชั่วโมง", default=True)
 
@@ -49,7 +52,8 @@ class CampaignForm(FlaskForm):
                          virtue=self.virtue.data, description=(self.description.data or "").strip(),
                          place=(self.place.data or "").strip(),
                          bureau_ids=None if self.audience.data != SOME else sorted(set(self.bureaus.data or [])),
-                         remind_minutes=tuple(m for name, m in REMINDERS if getattr(self, name).data))
+                         remind_minutes=tuple(m for name, m in REMINDERS if getattr(self, name).data),
+                         activity_id=self.activity.data or None)
 
 
 def _why(field: str, code: str, t) -> str:
@@ -61,6 +65,8 @@ def _why(field: str, code: str, t) -> str:
         return "กรุณาเลือกอย่างน้อย ๑ สำนัก" if code == "no_bureau" else "มีสำนักที่เลือกไม่ได้ กรุณาเลือกใหม่"
     if field == "virtue":
         return "กรุณาเลือกคุณธรรม ๑ ข้อ"
+    if field == "activity":
+        return "กิจกรรมนี้ไม่อยู่ในทะเบียนของปีงบประมาณที่กิจกรรมจัด กรุณาเลือกใหม่"
     if field == "title" and code == "empty":
         return "กรุณาพิมพ์ชื่อกิจกรรม"
     return "ข้อความยาวเกินไป"
@@ -69,6 +75,10 @@ def _why(field: str, code: str, t) -> str:
 def _form(s) -> CampaignForm:
     form = CampaignForm()
     form.bureaus.choices = [(b, n) for b, n in svc.form_bureaus(s, viewer())]
+    fy = fiscal_year_be(today_bkk(now()))
+    form.activity.choices = [(0, "— ไม่ผูกกับกิจกรรมตามแผน —")] + [
+        (a_id, f"{code_th(code)} {name}"[:120]) for fy_ in (fy, fy + 1) for a_id, code, name in
+        svc.activity_choices(s, fy_)]
     return form
 
 
