@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.services import table_import
 from bot.services import audience, audit, deadlines, export
 from bot.services import report_forms as forms
 from bot.services import rounds as svc
@@ -25,6 +26,43 @@ from models.rounds import Round, RoundReport
 from models.worker import Holiday
 
 ANSWER_FIELDS = ("done", "result", "problems")
+# an activity's answers (report_forms.STEPS["activity"]): its status, the texts, and three numbers
+ACTIVITY_FIELDS = ("status", "done", "result", "result_value", "participants", "budget_spent", "problems")
+NUMBER_FIELDS = {"result_value": float, "participants": int, "budget_spent": float}
+FORM_FIELDS = tuple(dict.fromkeys(ANSWER_FIELDS + ACTIVITY_FIELDS))
+
+
+class ReportInputError(ValueError):
+    """`problems`: "<field>-<item id>" → code ("number", "negative", "status"); nothing was saved."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """What `save_report(send=True)` returns when items are unanswered (an activity with no status, an item
+    with nothing done): the answers were saved, the report was not sent."""
+    positions: list[str]
+
+
+def _activity_value(field: str, raw: str):
+    """A typed activity answer as stored (the chat's types); ValueError(code) when it cannot be."""
+    raw = (raw or "").strip()
+    if field == "status":
+        if raw and raw not in forms.ACTIVITY_STATUSES:
+            raise ValueError("status")
+        return raw or None
+    if field in NUMBER_FIELDS:
+        value = table_import.parse_number(raw)  # "1,500", "๑๒", "" → None
+        if value is None:
+            return None
+        cast = NUMBER_FIELDS[field]
+        if cast is int and value != int(value):
+            raise ValueError("number")
+        return cast(value)
+    return raw[:ANSWER_LIMIT] or None
 ANSWER_LIMIT = 2000  # the chat keeps this much of a typed answer (handlers/reports.py)
 TITLE_LIMIT = 200    # Round.title's column length
 
@@ -261,7 +299,8 @@ def save_report(session: Session, viewer: Viewer, code: str, bureau_id: int, ans
                 now: datetime, *, send: bool = False):
     """Save the typed answers into the bureau's draft (rounds.open_draft / save_draft, the chat's), keeping
     the photos and the chat's place in the flow; with `send`, submit it as the next version (rounds.submit,
-    with the counts the chat stores). Returns the submitted report, or None when only saved."""
+    with the counts the chat stores). Returns the submitted report, None when only saved, or `Incomplete`
+    (saved, not sent) when items are unanswered; `ReportInputError` (nothing saved) for a bad number."""
     rnd = get_round(session, viewer, code)
     require_edit_bureau(viewer, bureau_id)
     _bureau(session, bureau_id)
@@ -273,22 +312,31 @@ def save_report(session: Session, viewer: Viewer, code: str, bureau_id: int, ans
     draft = svc.open_draft(session, rnd, bureau_id, viewer.user_id)
     data = dict(draft.data or {})
     stored = dict(data.get("items") or {})
-    changed = []
+    changed, problems = [], {}
     for it in items:
         key = str(it.id)
         typed = answers.get(key) or {}
         old = dict(stored.get(key) or {})
         new = dict(old)
-        for f in ANSWER_FIELDS:
-            if f in typed:
-                value = (typed[f] or "").strip()[:ANSWER_LIMIT]
-                if value:
-                    new[f] = value
-                else:
-                    new.pop(f, None)
+        fields = ACTIVITY_FIELDS if forms.kind(it) == "activity" else ANSWER_FIELDS
+        for f in fields:
+            if f not in typed:
+                continue
+            try:
+                value = _activity_value(f, typed[f]) if forms.kind(it) == "activity" else \
+                    ((typed[f] or "").strip()[:ANSWER_LIMIT] or None)
+            except ValueError as exc:
+                problems[f"{f}-{key}"] = str(exc)
+                continue
+            if value is None:
+                new.pop(f, None)
+            else:
+                new[f] = value
         if new != old:
             stored[key] = new
             changed.append(key)
+    if problems:
+        raise ReportInputError(problems)
     data["items"] = stored
     svc.save_draft(session, draft, data)
     target = f"report:{rnd.id}:{bureau_id}"
@@ -296,6 +344,9 @@ def save_report(session: Session, viewer: Viewer, code: str, bureau_id: int, ans
         audit.record(session, viewer.user_id, "report.save", target, now, after={"items": changed})
     if not send:
         return None
+    missing = forms.unanswered(items, stored)
+    if missing:  # the chat's rule: a round is sent with every part answered
+        return Incomplete([forms.item_view(items[i]).get("code") or str(items[i].position) for i in missing])
     counts = forms.known_counts_many(session, rnd, bureau_id, items)  # what the chat's submit stores
     report = svc.submit(session, rnd, bureau_id, viewer.user_id, now, counts)
     audit.record(session, viewer.user_id, "report.submit", target, now,

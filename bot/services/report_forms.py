@@ -139,6 +139,11 @@ def unanswered(items: list, answers: dict) -> list[int]:
 
 def known_counts_many(session: Session, rnd: Round, bureau_id: int, items: list) -> dict[str, dict]:
     """`known_counts` of every item, keyed as the report's answers are (str id); one batch of queries."""
-    pledge_items = [it for it in items if not isinstance(it, Criterion)]
+    pledge_items = [it for it in items if kind(it) == "pledge"]
     found = pledges.prefill_counts_many(session, rnd, bureau_id, pledge_items)
-    return {str(it.id): ({} if isinstance(it, Criterion) else found[it.id]) for it in items}
+    out = {}
+    for it in items:
+        k = kind(it)
+        out[str(it.id)] = (found[it.id] if k == "pledge" else {} if k == "criterion" else
+                           {"attendance": activities.attendance(session, rnd, bureau_id, it.activity.id)})
+    return out

@@ -16,15 +16,22 @@ from bot.services import console_rounds as rule
 from bot.services.console_access import require_admin, require_edit_bureau
 from bot.web.console.fields import ThaiDateField, between
 from bot.web.console.guard import back, db, now, viewer
+from messages_th.activities import code_th
 from messages_th.dates import fiscal_year_be, thai_date, thai_datetime, today_bkk
 from messages_th.export_xlsx import workbook
 from messages_th.reminders import deadline_card
+from messages_th.reports import ACTIVITY_STATUS_TH
 from messages_th.rounds import STATUS_TH
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 
 STATUS_ORDER = ("submitted", "late", "draft", "not_started", "overdue")
 STATUS_BADGE = {"submitted": "sent", "late": "late", "overdue": "overdue", "draft": "draft", "not_started": ""}
+# an activity's questions, as the chat asks them (messages_th/reports.py)
+ACTIVITY_FIELDS_TH = (("status", "สถานะ", "status"), ("done", "สิ่งที่ดำเนินการ", "text"),
+                      ("result_value", "ผลตามตัวชี้วัด (ตัวเลข)", "number"), ("result", "ผลการดำเนินงาน", "text"),
+                      ("participants", "ผู้เข้าร่วม (คน)", "number"), ("budget_spent", "งบประมาณที่ใช้ (บาท)", "number"),
+                      ("problems", "ปัญหาอุปสรรค", "text"))
 FIELD_TH = {"done": "สิ่งที่ได้ดำเนินการ", "result": "ผลการดำเนินการ", "problems": "ปัญหา / อุปสรรค"}
 
 
@@ -167,6 +174,8 @@ def _report_page(code, bureau_id, typed=None, errors=None, status=200):
             abort(404)
         page = render_template("console/rounds_report.html", title=f"{view.round.title} · {view.bureau.name}",
                                v=view, typed=typed or {}, errors=errors or {}, field_th=FIELD_TH,
+                               activity_fields=ACTIVITY_FIELDS_TH, activity_status_th=ACTIVITY_STATUS_TH,
+                               code_th=code_th,
                                status_th=STATUS_TH, badge=STATUS_BADGE, limit=rule.ANSWER_LIMIT)
     return page, status
 
@@ -183,7 +192,7 @@ def report_save(code: str, bureau_id: int):
     errors: dict[str, str] = {}
     for name, value in request.form.items():
         field, _, item = name.partition("-")
-        if field in rule.ANSWER_FIELDS and item:
+        if field in rule.FORM_FIELDS and item:
             answers.setdefault(item, {})[field] = value
             if len(value.strip()) > rule.ANSWER_LIMIT:
                 errors[name] = f"ยาวเกิน {rule.ANSWER_LIMIT:,} ตัวอักษร กรุณาย่อให้สั้นลง"
@@ -195,13 +204,20 @@ def report_save(code: str, bureau_id: int):
             report = rule.save_report(s, viewer(), code, bureau_id, answers, now(), send=send)
     except rule.NotFound:
         abort(404)
+    except rule.ReportInputError as err:
+        why = {"number": "ต้องเป็นตัวเลข (จำนวนคนเป็นจำนวนเต็ม)", "negative": "ต้องไม่ติดลบ", "status": "กรุณาเลือกสถานะ"}
+        return _report_page(code, bureau_id, answers, {k: why.get(v, why["number"]) for k, v in err.problems.items()},
+                            400)
     except rule.AlreadySubmitted:
         flash("รายงานนี้ส่งแล้ว แก้ไขในหน้านี้ไม่ได้ หากต้องการส่งฉบับแก้ไข ให้เริ่มจาก LINE (ส่งรายงาน)", "error")
         return back("console.rounds.report", code=code, bureau_id=bureau_id)
     except ValueError:
         flash("สำนักนี้ยังไม่มีรายการปัญหาที่อยากแก้ / ความดีที่อยากทำ จึงยังรายงานไม่ได้", "error")
         return back("console.rounds.report", code=code, bureau_id=bureau_id)
-    if report is None:
+    if isinstance(report, rule.Incomplete):
+        flash("บันทึกร่างแล้ว แต่ยังส่งไม่ได้: ต้องตอบให้ครบทุกข้อ (สถานะของกิจกรรมตามแผน และสิ่งที่ดำเนินการของแต่ละข้อ) "
+              f"ที่ยังขาด: {', '.join(report.positions)}", "error")
+    elif report is None:
         flash("บันทึกร่างแล้ว ยังไม่ได้ส่ง")
     else:
         late = " (บันทึกว่าส่งล่าช้า)" if report.late else ""
