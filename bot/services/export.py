@@ -62,13 +62,17 @@ def round_export(session: Session, code: str, now: datetime | None = None) -> Ro
                 ans = answers.get(item.id, {})
                 out.rows.append({"position": item.position, "text": item.text, **_answer(ans)})
         else:
-            for item in forms.report_items(session, rnd, bureau.id):
+            items = forms.report_items(session, rnd, bureau.id)
+            stored = data.get("counts") or {}
+            # what the bot knows now, for items the submitted version has no counts of (one batch per bureau)
+            known = (forms.known_counts_many(session, rnd, bureau.id, items)
+                     if any(not stored.get(str(it.id)) for it in items) else {})
+            for item in items:
                 ans = answers.get(str(item.id), {})
                 if forms.kind(item) == "activity":
                     out.activities.append(_activity_row(item, ans))
                     continue
-                counts = ((data.get("counts") or {}).get(str(item.id))
-                          or pledges.prefill_counts(session, rnd, bureau.id, item))
+                counts = stored.get(str(item.id)) or known.get(str(item.id)) or {}
                 out.rows.append({"position": item.position, "problem": item.problem, "good_deed": item.good_deed,
                                  "virtue": item.virtue, "indicator": item.indicator, "target": item.target,
                                  **_answer(ans), "progress": counts.get("progress", 0)})
