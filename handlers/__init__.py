@@ -23,6 +23,9 @@ FLOWS = (
     "handlers.reference",
     "handlers.console",
     "handlers.plan_kpi",
+    "handlers.best_practice",
+    "handlers.nominations",
+    "handlers.survey",
     "handlers.help",  # last: the menu lists what the others registered
 )
 

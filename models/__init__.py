@@ -17,5 +17,6 @@ import models.campaigns  # noqa: F401,E402
 import models.onboarding  # noqa: F401,E402
 import models.console  # noqa: F401,E402
 import models.activities  # noqa: F401,E402
+import models.recognition  # noqa: F401,E402
 
 metadata = SQLModel.metadata

@@ -17,6 +17,7 @@ PAGES = (
     ("campaigns", "กิจกรรม", SEES_ALL),
     ("deeds", "ความดี", ALL),
     ("register", "ทะเบียนกิจกรรมตามแผน", ALL),
+    ("survey", "แบบสำรวจ ITA", ALL),
     ("holidays", "วันหยุดราชการ", (Role.ADMIN,)),
     ("system", "ระบบ", (Role.ADMIN,)),
 )

@@ -1,0 +1,6 @@
+"""Flow: best_practice (issue 17) — being built."""
+from __future__ import annotations
+
+
+def register(router) -> None:
+    pass
