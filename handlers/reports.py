@@ -118,7 +118,7 @@ def _prompt(ctx, step):
         counts = forms.known_counts(ctx.session, rnd, ctx.draft["b"], item)
         return th.ask_done(rnd.title, i + 1, len(items), view, counts, ans.get("done"))
     if step == Step.PHOTOS:
-        return th.ask_photos(len(ans.get("photos", [])))
+        return th.ask_photos(len(ans.get("photos", [])), activity=activity)
     if step == Step.RESULT:
         if activity:
             return th.ask_activity_result(view, ans.get("result"))

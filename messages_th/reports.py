@@ -83,11 +83,12 @@ def ask_problems(current: str | None) -> dict:
     return text("(3/4) พบปัญหาหรืออุปสรรคอะไรบ้างครับ? ถ้าไม่มีพิมพ์ \"ไม่มี\"" + cur, _qr(current, NONE_WORD))
 
 
-def ask_photos(count: int) -> dict:
+def ask_photos(count: int, activity: bool = False) -> dict:
     items = [("ถ่ายรูป", camera_action()), ("เลือกรูป", camera_roll_action()),
              (DONE_WORD, msg_action(DONE_WORD, DONE_WORD)), (CANCEL_WORD, msg_action(CANCEL_WORD, CANCEL_WORD))]
     have = f" (มีแล้ว {count} รูป)" if count else ""
-    return text(f"(4/4) ส่งรูปหลักฐานได้ครับ (ไม่บังคับ){have}\nส่งครบแล้วพิมพ์ \"เสร็จ\"", quick_reply(items))
+    n = f"{ACTIVITY_STEPS}/{ACTIVITY_STEPS}" if activity else "4/4"
+    return text(f"({n}) ส่งรูปหลักฐานได้ครับ (ไม่บังคับ){have}\nส่งครบแล้วพิมพ์ \"เสร็จ\"", quick_reply(items))
 
 
 def photo_added(count: int) -> dict:
@@ -285,11 +286,16 @@ def activity_heading(item: dict) -> str:
     return f"กิจกรรม {code_th(item.get('code', ''))}: {item['good_deed']}"
 
 
+def amount(value, unit: str | None) -> str:
+    """A number with its unit as Thai writes it: "4 ครั้ง", but "ร้อยละ 90" (the unit comes first)."""
+    unit = (unit or "").strip()
+    if unit in ("ร้อยละ", "%"):
+        return f"ร้อยละ {value:g}"
+    return f"{value:g} {unit}".strip()
+
+
 def _target(item: dict) -> str:
-    if item.get("target") is None:
-        return "-"
-    value = item["target"]
-    return f"{value:g} {item.get('unit') or ''}".strip()
+    return "-" if item.get("target") is None else amount(item["target"], item.get("unit"))
 
 
 def status_from_text(value: str | None) -> str | None:
@@ -355,7 +361,7 @@ def activity_fields(ans: dict, item: dict) -> list[tuple[str, str]]:
     value = ans.get("result_value")
     result = ans.get("result") or "-"
     if isinstance(value, (int, float)):
-        result = f"{value:g} {item.get('unit') or ''}".strip() + (f" · {ans['result']}" if ans.get("result") else "")
+        result = amount(value, item.get("unit")) + (f" · {ans['result']}" if ans.get("result") else "")
     people = ans.get("participants")
     budget = ans.get("budget_spent")
     return [("สถานะ", ACTIVITY_STATUS_TH.get(ans.get("status"), "-")), ("ทำแล้ว", ans.get("done") or "-"),

@@ -139,3 +139,18 @@ def test_the_round_is_sent_only_with_both_parts(send, line, db, clock):
     assert "ฉบับที่ 1" in texts_to(line, w.coord)[-1]
     with db() as s:
         assert svc.round_status(s, svc.get_round(s, R6), w.b1, JAN) == "submitted"
+
+
+def test_a_percent_target_reads_as_thai_writes_it_and_the_photo_step_is_seven_of_seven(send, line, db, clock):
+    clock.set(JAN)
+    w = seed(db, items=0)
+    with db() as s:
+        a = Activity(fy=FY, code="1.4.1", name="อบรม (ทดสอบ)", indicator="ผู้ผ่านการอบรม", unit="ร้อยละ", target=90)
+        s.add(a)
+        s.flush()
+        s.add(ActivityBureau(activity_id=a.id, bureau_id=w.b1))
+    send("postback", w.coord, encode("report.round", r=R6, b=w.b1))
+    assert "(เป้าหมาย ร้อยละ 90)" in texts_to(line, w.coord)[-1]
+    for answer in ("ดำเนินการแล้ว", "อบรม 2 รุ่น", "ร้อยละ 95 ผ่าน", "30", "ไม่มี", "ไม่มี"):
+        send("text", w.coord, answer)
+    assert texts_to(line, w.coord)[-1].startswith("(7/7) ส่งรูปหลักฐาน")

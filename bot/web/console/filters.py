@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from messages_th import dates as thd
 from messages_th.common import role_th
+from messages_th.reports import amount
 from messages_th.virtues import VIRTUES
 
 _NAMES = {v.key: v.name for v in VIRTUES}  # the plan's order and words
@@ -35,3 +36,4 @@ def register(app) -> None:
     app.add_template_filter(_number, "num")
     app.add_template_filter(role_th, "role_th")
     app.add_template_filter(_virtue, "virtue_th")
+    app.add_template_filter(lambda v, unit="": "–" if v is None else amount(v, unit), "amount")
