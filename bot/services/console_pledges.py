@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.services import table_import
 from bot.services import audit, pledges
 from bot.services.console_access import Forbidden, Viewer, bureau_scope, require_admin, require_edit_bureau
 from models.core import Bureau
@@ -206,24 +207,11 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict]]:
     are skipped. The header must name every column of `flask pledge load`."""
     if len(content) > MAX_IMPORT_BYTES:
         raise FileProblem("size")
-    name = (filename or "").lower()
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FileProblem("encoding") from None
-        table = list(csv.reader(io.StringIO(text)))
-    elif name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - any unreadable workbook is the same answer to the person
-            raise FileProblem("type") from None
-        ws = wb.worksheets[0]
-        table = [["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
-    else:
-        raise FileProblem("type")
+    try:
+        table = table_import.cells(content, filename)  # the register's reader: CSV (UTF-8 or cp874) or XLSX
+    except ValueError as exc:
+        raise FileProblem("type" if str(exc) == "file_type" else "encoding"
+                          if (filename or "").lower().endswith(".csv") else "type") from None
     if not table:
         raise FileProblem("empty")
     header = [(h or "").strip() for h in table[0]]

@@ -66,29 +66,33 @@ def _cells_xlsx(data: bytes) -> list[list[str]]:
     return out
 
 
+def cells(data: bytes, filename: str) -> list[list[str]]:
+    """The cells of an uploaded CSV (UTF-8 with or without Excel's BOM, or Thai Windows' cp874) or of an
+    XLSX's first sheet, as text; ValueError("file_type") or ValueError("unreadable")."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        return _cells_xlsx(data)
+    if name.endswith(".csv"):
+        return _cells_csv(data)
+    raise ValueError("file_type")
+
+
 def read(data: bytes, filename: str, columns: tuple[Column, ...]) -> Table:
     """The rows of an uploaded CSV or XLSX under `columns`; blank rows skipped; per-cell checks of
     required and length (the caller checks meaning and adds its own `RowError`s)."""
     table = Table()
-    name = (filename or "").lower()
     try:
-        if name.endswith(".xlsx"):
-            cells = _cells_xlsx(data)
-        elif name.endswith(".csv") or name.endswith(".txt"):
-            cells = _cells_csv(data)
-        else:
-            table.errors.append(RowError(0, "", "file_type", filename or ""))
-            return table
-    except ValueError:
-        table.errors.append(RowError(0, "", "unreadable", filename or ""))
+        rows = cells(data, filename)
+    except ValueError as exc:
+        table.errors.append(RowError(0, "", str(exc), filename or ""))
         return table
-    cells = [[c.strip() for c in row] for row in cells]
-    while cells and not any(cells[0]):
-        cells.pop(0)
-    if not cells:
+    cells_ = [[c.strip() for c in row] for row in rows]
+    while cells_ and not any(cells_[0]):
+        cells_.pop(0)
+    if not cells_:
         table.errors.append(RowError(0, "", "empty"))
         return table
-    header = [" ".join(h.split()) for h in cells[0]]
+    header = [" ".join(h.split()) for h in cells_[0]]
     index: dict[str, int] = {}
     for col in columns:
         for name_ in (col.header, *col.aliases):
@@ -100,7 +104,7 @@ def read(data: bytes, filename: str, columns: tuple[Column, ...]) -> Table:
                 table.errors.append(RowError(1, col.header, "missing_column"))
     if table.errors:
         return table
-    for number, row in enumerate(cells[1:MAX_ROWS + 1], start=2):
+    for number, row in enumerate(cells_[1:MAX_ROWS + 1], start=2):
         if not any(row):
             continue
         values = {col.key: (row[index[col.key]] if col.key in index and index[col.key] < len(row) else "")

@@ -263,7 +263,7 @@ def test_import_into_a_locked_pledge_is_refused(app, db, clock, login, personas,
 @pytest.mark.parametrize("name, content, error", [
     ("plan.txt", b"x", "รับเฉพาะไฟล์ .csv หรือ .xlsx"),
     ("plan.csv", "bureau_code,problem\nEXA,ก\n".encode(), "หัวตารางไม่ครบ ขาดคอลัมน์: good_deed, virtue"),
-    ("plan.csv", "ปัญหา".encode("tis-620"), "บันทึกเป็น CSV UTF-8"),
+    ("plan.csv", b"\xfc\xfd\xfe", "บันทึกเป็น CSV UTF-8"),  # neither UTF-8 nor Thai Windows' cp874
     ("plan.csv", _csv(), "ไม่มีรายการในไฟล์"),
     ("plan.xlsx", b"not a workbook", "รับเฉพาะไฟล์ .csv หรือ .xlsx"),
 ])
@@ -286,3 +286,11 @@ def test_import_role_matrix(app, db, login, personas, year):
                           data={"file": (io.BytesIO(_csv(("EXA", "ก", "ข", "พอเพียง", "", ""))), "p.csv")})
     assert no_token.status_code == 400
     assert len(_items(db, personas.bureau_a)) == 1
+
+
+def test_a_csv_saved_by_excel_on_thai_windows_is_read(app, db, login, personas, year):
+    """Excel on Thai Windows saves "CSV" as cp874 (TIS-620): the same file reader as the register's reads it."""
+    text = "bureau_code,problem,good_deed,virtue,indicator,target\nEXA,ใช้กระดาษมาก,ใช้สองหน้า,พอเพียง,,\n"
+    resp = _upload(_as(app, login, personas.admin), "plan.csv", text.encode("cp874"))
+    assert resp.status_code == 302
+    assert len(_items(db, personas.bureau_a)) == 2
