@@ -8,8 +8,6 @@ since bureaus without items of their own report on it).
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
