@@ -13,6 +13,7 @@ from messages_th.art_digest import render_digest_chart
 from messages_th.common import clip, pb, text
 from messages_th.dates import days_left_text, thai_date, thai_date_range, thai_datetime
 from messages_th.rounds import STATUS_ICON, STATUS_TH
+from messages_th.survey import rate_line as survey_rate
 
 KW_DIGEST = "สรุปสัปดาห์"
 OTHER = "อื่น ๆ"
@@ -89,6 +90,19 @@ def _privacy_note(d: dict) -> str | None:
     return (f"{OTHER}: สำนักที่มีบุคลากรไม่ถึง {d.get('min_group', 5)} คนแสดงรวมกัน เพื่อไม่ให้ระบุตัวบุคคลได้")
 
 
+def _survey_bureaus(sv: dict, limit: int | None = None) -> str:
+    """Each bureau's rate, lowest first (whom to encourage), small bureaus together as everywhere."""
+    rows = sorted(sv["bureaus"], key=lambda r: (r["participants"] / r["staff"] if r["staff"] else 2, r["name"] or ""))
+    return " · ".join(f"{_name(r, limit)} {_pct(r['participants'], r['staff'])}" for r in rows)
+
+
+def _survey_row(sv: dict, n: int) -> dict:
+    """The digest card's one row for the ITA survey drive: the rate, the last day, then by bureau."""
+    when = f"ตอบได้ถึง {thai_date(sv['closes'])}" if sv["open"] else "ปิดรับแล้ว"
+    return fx.kv_row("แบบสำรวจ ITA", f"{survey_rate(sv['answered'], sv['invited'])} · {when}\n"
+                                     f"{_survey_bureaus(sv, n)}")
+
+
 def lines(d: dict) -> list[str]:
     """Every number of the digest as text lines (the preview and the alt text use these)."""
     weeks = d.get("weeks") or []
@@ -110,6 +124,10 @@ def lines(d: dict) -> list[str]:
         for k, names in _flagged(rnd).items():
             if names:
                 out.append(f"  {STATUS_TH[k]}: {', '.join(names)}")
+    if sv := d.get("survey"):
+        out.append(f"แบบสำรวจ ITA \"{sv['title']}\": {survey_rate(sv['answered'], sv['invited'])}"
+                   f" ({'ตอบได้ถึง ' + thai_date(sv['closes']) if sv['open'] else 'ปิดรับแล้ว'})")
+        out.append(f"  ตามสำนัก: {_survey_bureaus(sv)}")
     out.append("ตามสำนัก (ความดี / ผู้ร่วม / บุคลากร):")
     for row in d["bureaus"]:
         out.append(f"  {_name(row)}: {row['deeds']:,} / {row['participants']:,} / {row['staff']:,}"
@@ -185,6 +203,8 @@ def _bubble(d: dict, n: int) -> dict:
     if kpi:  # the plan's KPI: activities done ÷ planned (from the bureaus' latest reports)
         pct = "-" if kpi["percent"] is None else f"ร้อยละ {kpi['percent']:g}"
         body.append(fx.kv_row("ผลตามแผน", f"{pct} ({kpi['done']}/{kpi['planned']} กิจกรรม)"))
+    if d.get("survey"):
+        body.append(_survey_row(d["survey"], n))
     up = d["upcoming"]
     body += _section("กำหนดส่งและกิจกรรมที่จะถึง")
     items = [f"📅 {clip(t, n)} — {thai_date(due)}{_days(d, due)}" for t, due in up["rounds"][:MAX_UPCOMING]]

@@ -22,6 +22,7 @@ from models.core import utcnow
 from models.db import session_scope
 from models.worker import release_lease, take_lease
 from scheduler import campaigns, digest, fiscal_year, reminders, sends
+from scheduler import survey as survey_jobs
 
 log = logging.getLogger("scheduler.jobs")
 LEASE = "clock"
@@ -39,6 +40,7 @@ def jobs(config=None) -> dict:
         "fiscal_year": fiscal_year.plan,  # first: the rollover's new rounds are there for the jobs after it
         "reminders": reminders.plan,
         "campaigns": campaigns.plan,
+        "survey": survey_jobs.plan,  # the ITA survey drive's invite and reminders (issue 17)
         "digest": lambda s, now: digest.plan(s, now, config),
     }
 
@@ -99,6 +101,8 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
                   args=(engine, holder, "reminders", plans["reminders"], None, gateway), id="reminders")
     sched.add_job(run_job, "interval", minutes=1, args=(engine, holder, "campaigns", plans["campaigns"], None, gateway),
                   id="campaigns")
+    sched.add_job(run_job, "interval", minutes=5, args=(engine, holder, "survey", plans["survey"], None, gateway),
+                  id="survey")  # an invite within minutes of the first day (or of the admin's confirm)
     sched.add_job(run_job, CronTrigger(day_of_week="mon", hour=8, minute=30, timezone=TZ),
                   args=(engine, holder, "digest", plans["digest"], None, gateway), id="digest")
     sched.add_job(tick, args=(engine, holder), kwargs={"config": config, "gateway": gateway}, id="catch-up")

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
-from bot.services import activities, audience, report_forms, rollup
+from bot.services import activities, audience, report_forms, rollup, survey
 from bot.services.ledger import head
 from bot.services.rounds import STATUSES, default_round, status_of
 from messages_th import virtues
@@ -75,7 +75,7 @@ def compute(session: Session, now: datetime) -> dict:
             "deeds_last": weeks[-1]["deeds"], "deeds_prev": weeks[-2]["deeds"],
             "bureaus": rows, "min_group": MIN_GROUP, "staff": total_staff, "participants": weeks[-1]["participants"],
             "round": round_status(session, now), "upcoming": upcoming(session, now), "ledger": ledger_head(session),
-            "plan_kpi": plan_kpi(session, now)}
+            "plan_kpi": plan_kpi(session, now), "survey": survey_status(session, now)}
 
 
 def plan_kpi(session: Session, now: datetime) -> dict | None:
@@ -86,6 +86,18 @@ def plan_kpi(session: Session, now: datetime) -> dict | None:
         return None
     r = rollup.compute(session, rnd.code, now)
     return {"title": rnd.title, "done": r.kpi.done, "planned": r.kpi.planned, "percent": r.kpi.percent}
+
+
+def survey_status(session: Session, now: datetime) -> dict | None:
+    """The ITA survey drive open now (or closed in the last week): who said "ตอบแล้ว" against the reachable
+    staff invited, by bureau through the small-group rule; None when there is none."""
+    drive = survey.for_digest(session, now)
+    if drive is None:
+        return None
+    rows = group_small(survey.bureau_counts(session, drive))
+    return {"title": drive.title, "closes": drive.closes_at, "open": survey.state(drive, now) == "open",
+            "answered": sum(r["participants"] for r in rows), "invited": sum(r["staff"] for r in rows),
+            "bureaus": rows}
 
 
 def group_small(rows: list[dict]) -> list[dict]:

@@ -41,10 +41,12 @@ def test_duplicate_worker_only_one_acts(bot, db):
         make_bureau_with(s, 1, code="CB1")
     now = at(DUE - timedelta(days=3))
     # issue 14 added the fiscal-year rollover job (nothing to roll over here)
-    assert jobs.tick(bot.engine, "worker-1", now) == {"fiscal_year": 0, "reminders": 1, "campaigns": 0, "digest": 0}
+    assert jobs.tick(bot.engine, "worker-1", now) == {"fiscal_year": 0, "reminders": 1, "campaigns": 0, "survey": 0,
+                                                       "digest": 0}
     assert jobs.tick(bot.engine, "worker-2", now) is None
     assert jobs.tick(bot.engine, "worker-1", now + timedelta(seconds=30)) == {"fiscal_year": 0, "reminders": 0,
-                                                                              "campaigns": 0, "digest": 0}
+                                                                              "campaigns": 0, "survey": 0,
+                                                                              "digest": 0}
     assert keys(db) == ["deadline:2570-6m:CB1:T-3"]
 
 
