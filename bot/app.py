@@ -20,8 +20,7 @@ class BotState:
         self.config = config
         self.clock = clock or utcnow  # the routes' "now" (signed photo links expire by it)
         self.engine = make_engine(config.DATABASE_URL)
-        self.gateway = LineGateway(config.LINE_API_BASE, config.LINE_CHANNEL_ACCESS_TOKEN or "sandbox",
-                                   timeout=config.LINE_TIMEOUT_S)
+        self.gateway = LineGateway.from_config(config)  # token kind (renewed tokens) and proxy from the settings
         self.router = Router()
         register_all(self.router)
         self.pipeline = Pipeline(self.engine, self.router, config, self.gateway, clock or utcnow)

@@ -58,6 +58,51 @@ class Config:
     # Signs the console's session cookie. Unset: derived from the channel secret (a secret already), so a
     # small office has one secret less to keep; set it to sign every console session out (a new key).
     CONSOLE_SECRET_KEY: str = field(default="", repr=False)
+    # -- go-live (issue 18): tokens that expire, proxy, alerts, metrics, logs, retention ------------------
+    # long_lived: LINE_CHANNEL_ACCESS_TOKEN as the console issued it; v2.1: issued from a JWT signed with the
+    # assertion key (LINE_CHANNEL_ID, LINE_ASSERTION_KEY); stateless: from LINE_CHANNEL_ID and the secret.
+    LINE_TOKEN_KIND: str = "long_lived"
+    LINE_CHANNEL_ID: str = ""
+    # Path to the assertion private key (JWK JSON) whose public half is registered in the LINE console;
+    # LINE_ASSERTION_KID when the file has no "kid".
+    LINE_ASSERTION_KEY: str = field(default="", repr=False)
+    LINE_ASSERTION_KID: str = ""
+    # Outbound proxy for every call to LINE (government networks). Unset: HTTPS_PROXY when LINE is https.
+    LINE_PROXY: str = field(default="", repr=False)  # may carry a proxy password
+    # Alerts that do not need LINE (out of quota, token refused): POST JSON to a webhook and/or e-mail.
+    ALERT_WEBHOOK_URL: str = field(default="", repr=False)  # chat-tool webhooks embed their secret
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 587
+    SMTP_USER: str = ""
+    SMTP_PASSWORD: str = field(default="", repr=False)
+    SMTP_STARTTLS: bool = True
+    ALERT_EMAIL_FROM: str = ""
+    ALERT_EMAIL_TO: str = ""  # comma-separated
+    # /metrics: off unless set; scrapers send "Authorization: Bearer <METRICS_TOKEN>".
+    METRICS_TOKEN: str = field(default="", repr=False)
+    LOG_FORMAT: str = "text"  # text | json (one JSON object per line)
+    # PDPA retention: raw webhook payloads blanked after this many days, sent outbox rows deleted after that many.
+    INBOX_RETENTION_DAYS: int = 30
+    OUTBOX_RETENTION_DAYS: int = 90
+    # Who people ask about their data (shown in the consent notice), e.g. "งานคุ้มครองข้อมูล โทร 0 2000 0000".
+    PRIVACY_CONTACT: str = ""
+
+    def line_proxy(self) -> str | None:
+        """LINE_PROXY, else HTTPS_PROXY (only for an https LINE: the sandbox on http://127.0.0.1 stays direct)."""
+        if self.LINE_PROXY:
+            return self.LINE_PROXY
+        if self.LINE_API_BASE.startswith("https://"):
+            return os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy") or None
+        return None
+
+    def token_problems(self) -> list[str]:
+        """Settings the chosen LINE_TOKEN_KIND still needs (names only)."""
+        kind = self.LINE_TOKEN_KIND
+        if kind not in ("long_lived", "v2.1", "stateless"):
+            return [f"LINE_TOKEN_KIND (long_lived, v2.1 or stateless; not {kind!r})"]
+        need = {"long_lived": ["LINE_CHANNEL_ACCESS_TOKEN"], "v2.1": ["LINE_CHANNEL_ID", "LINE_ASSERTION_KEY"],
+                "stateless": ["LINE_CHANNEL_ID"]}[kind]
+        return [n for n in need if not getattr(self, n)]
 
     def console_secret_key(self) -> bytes:
         import hashlib
@@ -85,11 +130,12 @@ class Config:
                 setattr(cfg, f.name, raw)
         cfg.LINE_API_BASE = cfg.LINE_API_BASE.strip().rstrip("/")
         cfg.PUBLIC_BASE_URL = cfg.PUBLIC_BASE_URL.strip().rstrip("/")
+        cfg.LINE_TOKEN_KIND = cfg.LINE_TOKEN_KIND.strip().lower() or "long_lived"
         return cfg
 
     def validate(self) -> None:
         """Fail at start, with the names of what is missing, rather than on the first request."""
-        missing = [n for n in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN") if not getattr(self, n)]
+        missing = [n for n in ("LINE_CHANNEL_SECRET",) if not getattr(self, n)] + self.token_problems()
         if self.APP_ENV == "production" and missing:
             raise ConfigError(
                 "Missing required environment variables: " + ", ".join(missing)

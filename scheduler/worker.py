@@ -32,7 +32,7 @@ def main() -> None:
     config = Config.from_env()
     config.validate()
     engine = make_engine(config.DATABASE_URL)
-    gateway = LineGateway(config.LINE_API_BASE, config.LINE_CHANNEL_ACCESS_TOKEN or "sandbox", config.LINE_TIMEOUT_S)
+    gateway = LineGateway.from_config(config)  # token kind and proxy from the settings
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

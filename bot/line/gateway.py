@@ -6,6 +6,8 @@ that round trip was a fifth of the CPU per webhook event (BENCHMARKS.md "Webhook
 against LINE's OpenAPI spec by the sandbox in every test instead. Other calls use the SDK's models. Errors are mapped to
 GatewayError kinds the outbox acts on: `retry` (429, 5xx, timeouts), `conflict` (409 on a retry key: already
 sent), `invalid` (other 4xx: never retried). Each call logs LINE's request id; the access token is never logged.
+The token comes from a token source (bot/line/tokens.py): fixed, or issued and renewed before it expires; a 401
+renews an issued one and the call is made once more. `proxy` (LINE_PROXY / HTTPS_PROXY) carries every call.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.config import REAL_LINE_API
+from bot.line import tokens as line_tokens
 from messages_th.limits import MULTICAST_MAX
 
 log = logging.getLogger("bot.gateway")
@@ -88,27 +91,71 @@ def _not_connected(exc: Exception) -> bool:
     return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
 
 
+class _TokenConfiguration(Configuration):
+    """The SDK's configuration, its bearer read from the token source at every call (renewed tokens apply
+    to calls already queued on the pool, with no lock around the call itself)."""
+    token_source = None
+
+    def auth_settings(self):
+        return {"Bearer": {"type": "bearer", "in": "header", "key": "Authorization",
+                           "value": "Bearer " + self.token_source.token()}}
+
+
 class LineGateway:
-    def __init__(self, api_base: str, access_token: str, timeout: float = 5.0):
+    def __init__(self, api_base: str, access_token: str | object, timeout: float = 5.0, *,
+                 proxy: str | None = None):
+        """access_token: the token itself, or a token source (bot/line/tokens.py) with token()/invalidate()."""
         api_base = api_base.rstrip("/")
         data_base = REAL_LINE_DATA_API if api_base == REAL_LINE_API else api_base
         self.timeout = (min(3.0, timeout), timeout)  # (connect, read)
-        self._api_client = ApiClient(self._config(api_base, access_token))
-        self._blob_client = ApiClient(self._config(data_base, access_token))
+        self.tokens = (line_tokens.StaticToken(access_token) if isinstance(access_token, str) else access_token)
+        self.proxy = proxy or None
+        self._api_client = self._client(api_base)
+        self._blob_client = self._client(data_base)
         self.api = MessagingApi(self._api_client)
         self.blob = MessagingApiBlob(self._blob_client)
 
+    @classmethod
+    def from_config(cls, config) -> "LineGateway":
+        """The gateway the settings describe: token kind (LINE_TOKEN_KIND), proxy, timeout."""
+        proxy = config.line_proxy()
+        source = line_tokens.from_config(config, config.LINE_API_BASE, proxy)
+        return cls(config.LINE_API_BASE, source, timeout=config.LINE_TIMEOUT_S, proxy=proxy)
+
+    def _client(self, host: str) -> ApiClient:
+        client = ApiClient(self._config(host, self.tokens, self.proxy))
+        # the SDK fixes "Authorization" at construction; ours is added per call (auth_settings) instead
+        client.default_headers.pop("Authorization", None)
+        return client
+
     @staticmethod
-    def _config(host: str, token: str) -> Configuration:
-        cfg = Configuration(host=host, access_token=token)
+    def _config(host: str, tokens, proxy: str | None = None) -> Configuration:
+        cfg = _TokenConfiguration(host=host, access_token="")
+        cfg.token_source = tokens
         cfg.retries = 0  # retrying is the outbox's job, with the same retry key
         cfg.connection_pool_maxsize = 32
+        if proxy:
+            cfg.proxy = proxy  # the SDK builds a urllib3 ProxyManager (it ignores HTTPS_PROXY by itself)
         return cfg
+
+    def _authorized(self, fn, *args, **kw):
+        """fn(*args, **kw); on a 401 with an issued token, renew it (once per process) and call again once."""
+        used = self.tokens.token()
+        try:
+            return fn(*args, **kw)
+        except ApiException as exc:
+            if exc.status != 401 or not self.tokens.renewable:
+                raise
+            log.warning("LINE said 401: renewing the %s token", self.tokens.kind)
+            self.tokens.invalidate(used)
+        return fn(*args, **kw)
 
     def _call(self, what: str, fn, *args, _quiet: bool = False, **kw) -> Sent:
         """_quiet: the caller logs the request id itself (replies: one line per batch, see bot/pipeline/replies.py)."""
         try:
-            resp = fn(*args, _request_timeout=self.timeout, **kw)
+            resp = self._authorized(fn, *args, _request_timeout=self.timeout, **kw)
+        except line_tokens.TokenError as exc:  # no token to send with: like LINE down, retried by the outbox
+            raise GatewayError("retry", None, str(exc)[:500]) from exc
         except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _map_error(exc, what) from exc
         rid = _header(resp.headers, "x-line-request-id")
@@ -145,8 +192,10 @@ class LineGateway:
 
     def get_content(self, message_id: str) -> tuple[bytes, str]:
         try:
-            resp = self.blob.get_message_content_with_http_info(
-                message_id, _request_timeout=self.timeout, _preload_content=False)
+            resp = self._authorized(self.blob.get_message_content_with_http_info,
+                                    message_id, _request_timeout=self.timeout, _preload_content=False)
+        except line_tokens.TokenError as exc:
+            raise GatewayError("retry", None, str(exc)[:500]) from exc
         except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _map_error(exc, "content") from exc
         data = resp.raw_data if resp.raw_data is not None else resp.data
@@ -197,6 +246,30 @@ class LineGateway:
     def delete_rich_menu_alias(self, alias_id: str) -> Sent:
         return self._call("richmenu.alias.delete", self.api.delete_rich_menu_alias_with_http_info, alias_id)
 
+    # -- webhook endpoint (the doctor's checks; LINE console's "Webhook URL" and "Verify") ---------------------
+    def get_webhook_endpoint(self) -> dict:
+        """{"endpoint": the URL LINE delivers webhooks to, "active": "Use webhook" is on}."""
+        return self._call("webhook.get", self.api.get_webhook_endpoint_with_http_info).body.to_dict()
+
+    def set_webhook_endpoint(self, endpoint: str) -> Sent:
+        from linebot.v3.messaging import SetWebhookEndpointRequest
+        return self._call("webhook.set", self.api.set_webhook_endpoint_with_http_info,
+                          SetWebhookEndpointRequest(endpoint=endpoint))
+
+    def test_webhook_endpoint(self, endpoint: str | None = None) -> dict:
+        """LINE POSTs a signed test webhook to `endpoint` (default: the one set) and says how it went:
+        {"success", "timestamp", "statusCode", "reason", "detail"}. LINE waits for our server's answer, so the
+        read timeout is longer than the other calls'."""
+        from linebot.v3.messaging import TestWebhookEndpointRequest
+        fn = self.api.test_webhook_endpoint_with_http_info
+
+        def slow(*args, _request_timeout=None, **kw):
+            return fn(*args, _request_timeout=(self.timeout[0], max(self.timeout[1], 30.0)), **kw)
+        body = TestWebhookEndpointRequest(endpoint=endpoint) if endpoint else TestWebhookEndpointRequest()
+        return self._call("webhook.test", slow, body).body.to_dict()
+
     def close(self) -> None:
         self._api_client.close()
         self._blob_client.close()
+        if hasattr(self.tokens, "close"):
+            self.tokens.close()

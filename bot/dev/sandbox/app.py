@@ -9,6 +9,7 @@ from .control import control
 from .errors import ApiError
 from .shared import EXTENSION, get_state, json_body, line_api_guard  # noqa: F401 - re-exported
 from .routes_messages import messages
+from .routes_oauth import oauth
 from .routes_richmenu import richmenu
 from .state import SandboxState
 
@@ -51,5 +52,6 @@ def create_sandbox_app(state: SandboxState | None = None, *, channel_secret: str
 
     app.register_blueprint(messages)
     app.register_blueprint(richmenu)
+    app.register_blueprint(oauth)  # channel access tokens v2.1 / stateless
     app.register_blueprint(control)
     return app

@@ -29,4 +29,6 @@ def line_api_guard() -> None:
     if scheme != "Bearer" or not token.strip():
         raise ApiError(401, "Authentication failed. Confirm that the access token in the "
                             "authorization header is valid.")
+    from .routes_oauth import check_bearer
+    check_bearer(token.strip())  # issued tokens expire; SANDBOX_ISSUED_TOKENS_ONLY refuses any other
     get_state().faults.apply(request.path)
