@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "bot.cli.admin",
     "bot.cli.console",
     "bot.cli.deeds",
+    "bot.cli.nominations",
     "bot.cli.richmenu",
     "bot.cli.rounds",
     "bot.cli.worker",

@@ -170,7 +170,7 @@ def attendance(s: Session, rnd, bureau_id: int, activity_id: int) -> int:
 
 # -- loadable criteria lists (moral-organisation, bureau evaluation) -------------------------------------
 
-CRITERIA_KINDS = ("moral-org", "bureau-eval")
+CRITERIA_KINDS = ("moral-org", "bureau-eval", "nom-person", "nom-bureau")
 CRITERIA_COLUMNS = tuple(ti.Column(key, header, required=True, max_len=1000 if key == "text" else 3)
                          for key, header in CRITERIA_COLUMNS_TH)
 
