@@ -27,6 +27,7 @@ from messages_th.limits import MULTICAST_MAX
 
 log = logging.getLogger("bot.gateway")
 REAL_LINE_DATA_API = "https://api-data.line.me"  # LINE serves content and rich-menu images from here
+BULK_MAX = 500  # users per rich-menu bulk link/unlink call (LINE's limit)
 
 
 class GatewayError(Exception):
@@ -228,6 +229,18 @@ class LineGateway:
 
     def link_rich_menu(self, user_id: str, rich_menu_id: str) -> Sent:
         return self._call("richmenu.link", self.api.link_rich_menu_id_to_user_with_http_info, user_id, rich_menu_id)
+
+    def link_rich_menu_to_users(self, user_ids: list[str], rich_menu_id: str) -> Sent:
+        """LINE's bulk link: up to 500 users per call (LINE links them shortly after answering 202)."""
+        if not 1 <= len(user_ids) <= BULK_MAX:
+            raise ValueError(f"bulk link takes 1..{BULK_MAX} users, got {len(user_ids)}")
+        return self._post_json("richmenu.bulk.link", "/v2/bot/richmenu/bulk/link",
+                               {"richMenuId": rich_menu_id, "userIds": list(user_ids)})
+
+    def unlink_rich_menu_from_users(self, user_ids: list[str]) -> Sent:
+        if not 1 <= len(user_ids) <= BULK_MAX:
+            raise ValueError(f"bulk unlink takes 1..{BULK_MAX} users, got {len(user_ids)}")
+        return self._post_json("richmenu.bulk.unlink", "/v2/bot/richmenu/bulk/unlink", {"userIds": list(user_ids)})
 
     def unlink_rich_menu(self, user_id: str) -> Sent:
         return self._call("richmenu.unlink", self.api.unlink_rich_menu_id_from_user_with_http_info, user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from . import validate
+from .errors import bad_request
 from .shared import get_state, json_body, line_api_guard
 
 richmenu = Blueprint("line_richmenu", __name__)
@@ -56,6 +57,32 @@ def download_image(menu_id):
 def link(user_id, menu_id):
     _menus().link(user_id, menu_id)
     return jsonify({})
+
+
+def _bulk_body(component: str) -> dict:
+    body = json_body()
+    details = validate.schema_errors(component, body)
+    if details:
+        raise bad_request(details)
+    return body
+
+
+@richmenu.post("/v2/bot/richmenu/bulk/link")
+def bulk_link():
+    body = _bulk_body("RichMenuBulkLinkRequest")
+    menus = _menus()
+    menus.get(body["richMenuId"])  # 404 for an unknown menu, as LINE answers
+    for user_id in body["userIds"]:
+        menus.link(user_id, body["richMenuId"])  # LINE does this after answering; the sandbox at once
+    return jsonify({}), 202
+
+
+@richmenu.post("/v2/bot/richmenu/bulk/unlink")
+def bulk_unlink():
+    body = _bulk_body("RichMenuBulkUnlinkRequest")
+    for user_id in body["userIds"]:
+        _menus().unlink(user_id)
+    return jsonify({}), 202
 
 
 @richmenu.delete("/v2/bot/user/<user_id>/richmenu")

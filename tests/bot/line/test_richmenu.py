@@ -116,3 +116,42 @@ def test_deploy_holds_no_database_connection_while_it_talks_to_line(app, bot, db
     with db() as s:
         ids = {(d.menu_key, d.page): d.rich_menu_id for d in s.exec(select(RichMenuDeployment))}
         assert s.exec(select(User).where(User.line_user_id == U)).one().rich_menu_id == ids[("staff", "a")]
+
+
+def test_deploy_links_many_users_in_bulk_calls_of_500_with_no_database_connection_held(app, bot, db, line,
+                                                                                       monkeypatch):
+    """2,000 staff would be 2,000 calls (and, once, one long transaction): LINE's bulk link takes 500 a call."""
+    with db() as s:
+        bureau = make_bureau(s)
+        make_user(s, bureau, line_user_id=COORD, roles=("coordinator",))
+        staff = [make_user(s, bureau, line_user_id=f"U{i + 1:032x}").line_user_id for i in range(1001)]
+    calls = []
+    for name in ("link_rich_menu_to_users", "link_rich_menu"):
+        real = getattr(bot.gateway, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            calls.append((_name, len(args[0]) if isinstance(args[0], list) else 1, bot.engine.pool.checkedout()))
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(bot.gateway, name, spy)
+    res = app.test_cli_runner().invoke(args=["richmenu-deploy"])
+    assert res.exit_code == 0, res.output
+    assert sorted(c[:2] for c in calls) == sorted([("link_rich_menu_to_users", 500), ("link_rich_menu_to_users", 500),
+                                                   ("link_rich_menu", 1), ("link_rich_menu", 1)])
+    assert {c[2] for c in calls} == {0}
+    with db() as s:
+        ids = {(d.menu_key, d.page): d.rich_menu_id for d in s.exec(select(RichMenuDeployment))}
+        stored = {u.line_user_id: u.rich_menu_id for u in s.exec(select(User))}
+    assert line.richmenus.linked(staff[0]) == line.richmenus.linked(staff[-1]) == ids[("staff", "a")]
+    assert line.richmenus.linked(COORD) == ids[("coordinator", "a")]
+    assert stored[staff[777]] == ids[("staff", "a")] and stored[COORD] == ids[("coordinator", "a")]
+    assert "linked 1002 users" in res.output
+
+
+def test_bulk_link_is_checked_against_lines_limits(bot, line):
+    import pytest
+    from bot.line.gateway import GatewayError
+    with pytest.raises(ValueError):
+        bot.gateway.link_rich_menu_to_users([f"U{i:032x}" for i in range(501)], "richmenu-x")
+    with pytest.raises(GatewayError) as err:  # the sandbox: an unknown menu is 404, as LINE answers
+        bot.gateway.link_rich_menu_to_users([U, COORD], "richmenu-" + "0" * 32)
+    assert err.value.status == 404
