@@ -50,6 +50,11 @@ def _schema_engine(tmp_path_factory):
     if PG:
         SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)  # tests only; production uses `flask db-upgrade` (Alembic)
+    # create_all builds the latest migration's schema (tests/models/test_migrations.py holds them equal): say so,
+    # as the demo does, so an APP_ENV=production app passes its start-up migration check (bot/app.py)
+    from alembic import command
+    from models.migrate import alembic_config
+    command.stamp(alembic_config(url), "head")
     yield url, engine
     engine.dispose()
 
