@@ -49,6 +49,18 @@ def _init_web(app: Flask, config: Config) -> None:
 
     @app.get("/healthz")
     def healthz():
+        """Alive: the process answers (no database, so a database outage does not get the web process killed)."""
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        """Ready: database reachable and at the latest migration, worker heartbeat fresh; else 503 naming each."""
+        from flask import current_app
+        from bot.services.readiness import readiness_problems
+        state = current_app.extensions["bot"]
+        problems = readiness_problems(state.engine, state.clock())
+        if problems:
+            return jsonify(status="unavailable", problems=problems), 503
         return jsonify(status="ok")
 
     @app.errorhandler(400)
@@ -57,6 +69,50 @@ def _init_web(app: Flask, config: Config) -> None:
     @app.errorhandler(413)
     def _client_error(err):
         return jsonify(error=getattr(err, "description", str(err))), err.code
+
+
+def _production_guards(config: Config) -> None:
+    """The web process refuses to start on settings that would fail later and quietly: an address LINE cannot
+    fetch images from, a database that is not at the latest migration (every webhook would get 503). Data inside
+    the code folder is only warned about (a running office is not taken down by an upgrade); the doctor names it.
+    CLI commands are not refused: `db-upgrade` is how the database gets migrated and `doctor` names everything."""
+    import click
+    from bot.config import ROOT
+    from bot.services import readiness
+    refused: list[str] = []
+    url_problem = readiness.public_url_problem(config.PUBLIC_BASE_URL)
+    if url_problem:
+        why = {"http": "must start with https:// (LINE fetches the bot's images only over https)",
+               "loopback": "is this machine's own address, which LINE cannot reach",
+               "invalid": "is not a web address"}[url_problem]
+        refused.append(f"PUBLIC_BASE_URL {config.PUBLIC_BASE_URL!r} {why}: set the bot's public https address")
+    warnings = []
+    if readiness.media_location(config.MEDIA_DIR, ROOT).inside_code:
+        warnings.append(f"MEDIA_DIR ({config.MEDIA_DIR}) is inside the code folder {ROOT}: a fresh checkout loses "
+                        "the photos; set MEDIA_DIR to a folder outside it")
+    if readiness.database_location(config.DATABASE_URL, ROOT).inside_code:
+        warnings.append(f"DATABASE_URL is a SQLite file inside the code folder {ROOT}: a fresh checkout loses the "
+                        "data; move the file out (or use PostgreSQL) and set DATABASE_URL")
+    log = logging.getLogger("bot")
+    if click.get_current_context(silent=True) is not None:
+        for line in refused + warnings:
+            click.echo(f"warning: {line} (see `flask --app bot doctor`)", err=True)
+        return
+    for line in warnings:
+        log.warning("%s", line)
+    from models import make_engine
+    engine = make_engine(config.DATABASE_URL)
+    try:
+        mig = readiness.migration_status(engine)
+    finally:
+        engine.dispose()
+    if not mig.reachable:
+        refused.append(f"DATABASE_URL: the database cannot be reached ({mig.error})")
+    elif not mig.at_latest:
+        refused.append(f"DATABASE_URL: the database is at migration {', '.join(mig.current) or 'none (never migrated)'}"
+                       f", this code needs {', '.join(mig.latest)}: run `flask --app bot db-upgrade` first")
+    if refused:
+        raise ConfigError("Refusing to start in production: " + "; ".join(refused))
 
 
 def create_app(config: Config | None = None, *, clock=None, recover_every_s: float | None = 30.0) -> Flask:
@@ -73,6 +129,8 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
         # `flask --app bot …`: one line instead of Flask's traceback of the app factory
         raise click.ClickException(f"{exc}. For the demo's database: python -m bot.dev.demo flask <command>") \
             from None
+    if config.APP_ENV == "production":
+        _production_guards(config)
     from bot.services import ledger
     ledger.use_key(config.LEDGER_KEY)  # the chain's HMAC key: services take it as a parameter, never from config
     if not config.LEDGER_KEY and config.APP_ENV == "production":

@@ -71,7 +71,8 @@ def test_no_simulator_and_no_demo_cli_outside_the_demo(db_url, line, tmp_path):
     from bot.config import Config
 
     app = create_app(Config(LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t", LINE_API_BASE=line.url,
-                            DATABASE_URL=db_url, APP_ENV="production", MEDIA_DIR=str(tmp_path)),
+                            DATABASE_URL=db_url, APP_ENV="production", MEDIA_DIR=str(tmp_path),
+                            PUBLIC_BASE_URL="https://bot.example.go.th"),
                      recover_every_s=None)
     try:
         client = app.test_client()

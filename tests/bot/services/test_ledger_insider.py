@@ -267,7 +267,8 @@ def test_v1_entries_still_verify_and_none_may_follow_a_keyed_one(db, config):
 def test_production_without_ledger_key_warns_loudly_in_ledger_verify(db_url, line, tmp_path):
     from bot import create_app
     app = create_app(Config(LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t", LINE_API_BASE=line.url,
-                            DATABASE_URL=db_url, APP_ENV="production", MEDIA_DIR=str(tmp_path)), recover_every_s=None)
+                            DATABASE_URL=db_url, APP_ENV="production", MEDIA_DIR=str(tmp_path),
+                            PUBLIC_BASE_URL="https://bot.example.go.th"), recover_every_s=None)
     try:
         r = app.test_cli_runner().invoke(args=["ledger-verify"])
         assert "WARNING: LEDGER_KEY is not set" in out(r)

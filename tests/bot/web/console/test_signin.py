@@ -123,6 +123,7 @@ def test_cookie_is_httponly_lax_and_scoped_to_the_console(app, db, clock, person
 def test_production_cookie_is_secure(config, clock):
     from bot import create_app
     config.APP_ENV = "production"
+    config.PUBLIC_BASE_URL = "https://bot.example.go.th"  # production refuses an http address (bot/app.py)
     app = create_app(config, clock=clock, recover_every_s=None)
     try:
         assert app.config["SESSION_COOKIE_SECURE"] is True
