@@ -6,6 +6,7 @@ import uuid
 from flask import Flask, g, jsonify
 
 from .control import control
+from .routes_channel import channel
 from .errors import ApiError
 from .shared import EXTENSION, get_state, json_body, line_api_guard  # noqa: F401 - re-exported
 from .routes_messages import messages
@@ -22,7 +23,8 @@ def create_sandbox_app(state: SandboxState | None = None, *, channel_secret: str
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config.update(SANDBOX_CHANNEL_SECRET=channel_secret or "",
-                      SANDBOX_WEBHOOK_URL=webhook_url)
+                      SANDBOX_WEBHOOK_URL=webhook_url,
+                      SANDBOX_WEBHOOK_ACTIVE=True, SANDBOX_RESOLVE={})  # "Use webhook"; see routes_channel
     app.extensions[EXTENSION] = state if state is not None else SandboxState()
 
     @app.before_request
@@ -52,6 +54,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, channel_secret: str
 
     app.register_blueprint(messages)
     app.register_blueprint(richmenu)
+    app.register_blueprint(channel)  # webhook endpoint: get, set, test call
     app.register_blueprint(oauth)  # channel access tokens v2.1 / stateless
     app.register_blueprint(control)
     return app
