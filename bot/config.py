@@ -95,6 +95,14 @@ class Config:
             return os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy") or None
         return None
 
+    def alert_settings(self):
+        """The alert channels (bot/services/alerts.py) these settings name."""
+        from bot.services.alerts import AlertSettings
+        return AlertSettings(webhook_url=self.ALERT_WEBHOOK_URL, smtp_host=self.SMTP_HOST, smtp_port=self.SMTP_PORT,
+                             smtp_user=self.SMTP_USER, smtp_password=self.SMTP_PASSWORD,
+                             smtp_starttls=self.SMTP_STARTTLS, mail_from=self.ALERT_EMAIL_FROM,
+                             mail_to=tuple(a.strip() for a in self.ALERT_EMAIL_TO.split(",") if a.strip()))
+
     def token_problems(self) -> list[str]:
         """Settings the chosen LINE_TOKEN_KIND still needs (names only)."""
         kind = self.LINE_TOKEN_KIND

@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.line.outbox import enqueue
-from bot.services import audience
+from bot.services import alerts, audience
 # the console shows the same forecast: one count, kept in the services room
 from bot.services.ops_status import forecast, limits, pending_recipients  # noqa: F401
 from messages_th.dates import to_bkk
+from messages_th import alerts as alert_texts
 from messages_th.reminders import quota_alert
 from models.enums import Role
 from scheduler.quiet import not_before
@@ -62,4 +63,7 @@ def allow(session: Session, reading: Reading | None, n: int, now: datetime, what
     enqueue(session, f"quota-alert:{day}", audience.role_ids(session, Role.ADMIN),
             [quota_alert(what, n, remaining, reading.limit)],
             not_before=not_before(session, now, urgent=True), urgent=True, category="alert")
+    # also outside LINE: a LINE out of quota may not deliver even the urgent push above
+    alerts.current().send("quota", *alert_texts.quota(what, n, remaining, reading.limit),
+                          {"recipients": n, "remaining": remaining, "limit": reading.limit}, key=f"quota:{day}")
     return False

@@ -119,6 +119,9 @@ class LineGateway:
     @classmethod
     def from_config(cls, config) -> "LineGateway":
         """The gateway the settings describe: token kind (LINE_TOKEN_KIND), proxy, timeout."""
+        from bot.services import alerts
+        # both processes build their gateway here: the one place that also sets up their non-LINE alert channel
+        alerts.configure(config.alert_settings())
         proxy = config.line_proxy()
         source = line_tokens.from_config(config, config.LINE_API_BASE, proxy)
         return cls(config.LINE_API_BASE, source, timeout=config.LINE_TIMEOUT_S, proxy=proxy)

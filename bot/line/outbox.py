@@ -91,6 +91,7 @@ def send_due(engine, gateway, now: datetime | None = None, limit: int = 50) -> d
     """Send what is due once; returns counts by outcome. Safe to run in several processes at once."""
     now = now or utcnow()
     stats = {"sent": 0, "retry": 0, "dead": 0}
+    dead: list[tuple[str, str]] = []
     for row in claim_due(engine, now, limit):
         update: dict = {}
         try:
@@ -112,9 +113,24 @@ def send_due(engine, gateway, now: datetime | None = None, limit: int = 50) -> d
         # outcomes, not statuses: a row put back to pending counts as a retry
         outcome = {OutboxStatus.SENT: "sent", OutboxStatus.PENDING: "retry"}.get(update["status"], "dead")
         stats[outcome] += 1
-        log.info("outbox %s key=%s recipients=%d attempt=%d %s", outcome, row.key, row.recipient_count,
-                 row.attempts, update.get("last_error") or "")
+        # a dead letter is someone who never got their message: WARNING with LINE's reason, not INFO like a send
+        log.log(logging.WARNING if outcome == "dead" else logging.INFO,
+                "outbox %s id=%s key=%s recipients=%d attempt=%d %s", outcome, row.id, row.key, row.recipient_count,
+                row.attempts, update.get("last_error") or "")
+        if outcome == "dead":
+            dead.append((row.key, update.get("last_error") or ""))
+    if dead:
+        _alert_dead(dead)
     return stats
+
+
+def _alert_dead(dead: list[tuple[str, str]]) -> None:
+    """One alert per sending round (not per row), outside LINE: the channel itself may be what failed."""
+    from bot.services import alerts
+    from messages_th.alerts import dead_letters
+    subject, text = dead_letters(len(dead), [k for k, _ in dead], dead[0][1][:200])
+    alerts.current().send("dead_letter", subject, text, {"count": len(dead), "first_key": dead[0][0]},
+                          key=f"dead_letter:{dead[0][1][:40]}")
 
 
 def drain(engine, gateway, now: datetime | None = None, max_rounds: int = 1000) -> dict:
