@@ -331,7 +331,8 @@ def console_close(s: Session, viewer: Viewer, drive: SurveyDrive, now: datetime)
 
 
 def bureau_choices(s: Session) -> list[tuple[int, str]]:
-    return list(s.exec(select(Bureau.id, Bureau.name).where(Bureau.active == True).order_by(Bureau.name)).all())  # noqa: E712
+    return [(int(i), n) for i, n in s.exec(select(Bureau.id, Bureau.name).where(Bureau.active == True)  # noqa: E712
+                                           .order_by(Bureau.name))]
 
 
 # ---- PDPA (wired into bot/services/privacy.py by the lead) ---------------------------------------------
