@@ -15,8 +15,10 @@ COMMAND_MODULES = (
     "bot.cli.console",
     "bot.cli.deeds",
     "bot.cli.nominations",
+    "bot.cli.doctor",
     "bot.cli.richmenu",
     "bot.cli.rounds",
+    "bot.cli.survey",
     "bot.cli.worker",
 )
 # Invented demo data must never be one typo away in production: `seed-demo` exists only in the demo
