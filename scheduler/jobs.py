@@ -21,7 +21,7 @@ from bot.services.ops_status import write_heartbeat
 from models.core import utcnow
 from models.db import session_scope
 from models.worker import release_lease, take_lease
-from scheduler import campaigns, digest, fiscal_year, reminders, sends
+from scheduler import campaigns, digest, fiscal_year, reminders, retention, sends
 from scheduler import survey as survey_jobs
 
 log = logging.getLogger("scheduler.jobs")
@@ -105,6 +105,8 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
                   id="survey")  # an invite within minutes of the first day (or of the admin's confirm)
     sched.add_job(run_job, CronTrigger(day_of_week="mon", hour=8, minute=30, timezone=TZ),
                   args=(engine, holder, "digest", plans["digest"], None, gateway), id="digest")
+    sched.add_job(retention.run, CronTrigger(hour=3, minute=30, timezone=TZ),  # PDPA: old payloads and pushes
+                  args=(engine, holder, config), id="retention")
     sched.add_job(tick, args=(engine, holder), kwargs={"config": config, "gateway": gateway}, id="catch-up")
     # every worker beats, clock or not: "alive" means someone sends the outbox; the first beat at start-up
     sched.add_job(heartbeat, "interval", minutes=1, args=(engine,), id="heartbeat",

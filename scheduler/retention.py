@@ -1,0 +1,27 @@
+"""The nightly retention job (PDPA): bot.services.retention.purge with the configured periods, by the clock
+holder only (two workers purging at once would only repeat work, but the log should say it once)."""
+from __future__ import annotations
+
+import logging
+
+from bot.services.retention import purge
+from models.core import utcnow
+from models.worker import take_lease
+
+log = logging.getLogger("scheduler.retention")
+
+
+def run(engine, holder: str, config, now=None) -> dict | None:
+    """Purge once if this worker is the clock; None when another worker is."""
+    from scheduler.jobs import LEASE, LEASE_TTL
+    now = now or utcnow()
+    if not take_lease(engine, LEASE, holder, now, LEASE_TTL):
+        return None
+    try:
+        done = purge(engine, now, config.INBOX_RETENTION_DAYS, config.OUTBOX_RETENTION_DAYS)
+    except Exception:  # noqa: BLE001 - tomorrow's run catches up; the clock goes on
+        log.exception("retention failed")
+        return None
+    log.info("retention: %d inbox payload(s) blanked (older than %d days), %d outbox row(s) deleted (%d days)",
+             done["inbox"], config.INBOX_RETENTION_DAYS, done["outbox"], config.OUTBOX_RETENTION_DAYS)
+    return done
