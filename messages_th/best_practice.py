@@ -228,18 +228,18 @@ def problem(code: str, **info) -> dict:
 
 # ---- the committee --------------------------------------------------------------------------------
 
-def _by(bp: dict) -> str:
-    who = bp.get("author")
-    where = bp.get("bureau")
-    return " · ".join(x for x in (who, where) if x) or "-"
+def _by(bp: dict, n: int = 100) -> str:
+    """"author · bureau" (the bureau alone after the author's erase), each clipped to `n` on cards."""
+    parts = [clip(x, n) for x in (bp.get("author"), bp.get("bureau")) if x]
+    return " · ".join(parts) or "-"
 
 
 def _queue_bubble(bp: dict, n: int) -> dict:
     body = [fx.txt(clip(bp["title"] or "-", min(n, 200)), "md", "bold", max_lines=3),
-            fx.txt(f"{_by(bp)}", "xs", color=fx.MUTED),
+            fx.txt(_by(bp, min(n, 100)), "xs", color=fx.MUTED),
             fx.kv_row("ส่งเมื่อ", thai_date(bp["submitted_at"]) if bp.get("submitted_at") else "-"),
             fx.kv_row(SHORT["virtue"], _virtue_label(bp.get("virtue"))),
-            fx.kv_row(SHORT["activity"], clip(_activity_label(bp.get("activity")), 80))]
+            fx.kv_row(SHORT["activity"], clip(_activity_label(bp.get("activity")), min(n, 80)))]
     body += [fx.kv_row(SHORT[f], clip(bp[f] or "-", n)) for f in ("problem", "action", "result", "lessons")]
     body.append(fx.kv_row(SHORT["photos"], f"{bp.get('photos', 0)} รูป"))
     if bp.get("review_comment"):
@@ -272,7 +272,7 @@ def queue(rows: list[dict], total: int) -> list[dict]:
     more = f" (แสดง {len(rows)} เรื่องที่รอนานที่สุด)" if total > len(rows) else ""
     head = text(f"ถอดบทเรียนรอพิจารณา {total} เรื่อง{more}\nอ่านแล้วกด \"อนุมัติ\" หรือ \"ส่งกลับให้แก้ไข\" "
                 "พร้อมความเห็น ผู้เขียนจะได้รับแจ้งผลทางแชต")
-    card = fx.fit(lambda n: fx.carousel([_queue_bubble(r, n) for r in rows]), (200, 120, 80, 50, 30))
+    card = fx.fit(lambda n: fx.carousel([_queue_bubble(r, n) for r in rows]), (200, 120, 80, 50, 30, 15))
     return [head, fx.flex(f"ถอดบทเรียนรอพิจารณา {total} เรื่อง", card, _review_replies())]
 
 
@@ -307,9 +307,9 @@ def returned_push(title: str, comment: str) -> dict:
 def _library_bubble(bp: dict, n: int) -> dict:
     v = BY_KEY.get(bp.get("virtue") or "")
     body = [fx.txt(clip(bp["title"] or "-", min(n, 200)), "md", "bold", max_lines=3),
-            fx.txt(_by(bp), "xs", color=fx.MUTED)]
+            fx.txt(_by(bp, min(n, 100)), "xs", color=fx.MUTED)]
     if bp.get("activity"):
-        body.append(fx.txt(f"กิจกรรม {clip(_activity_label(bp['activity']), 80)}", "xs", color=fx.MUTED))
+        body.append(fx.txt(f"กิจกรรม {clip(_activity_label(bp['activity']), min(n, 80))}", "xs", color=fx.MUTED))
     body += [fx.kv_row(SHORT["result"], clip(bp["result"] or "-", n)),
              fx.kv_row(SHORT["lessons"], clip(bp["lessons"] or "-", n))]
     if bp.get("reviewed_at"):
@@ -343,7 +343,7 @@ def library(rows: list[dict], virtue: str | None, next_offset: int | None) -> li
                                      [fx.button("ดูเพิ่ม", pb("ดูเพิ่ม", "bp.library", "ดูเพิ่ม", **params))],
                                      size="kilo"))
         return fx.carousel(bubbles)
-    return [fx.flex(f"แหล่งเรียนรู้{which}: ถอดบทเรียน {len(rows)} เรื่อง", fx.fit(build, (240, 160, 100, 60, 30)),
+    return [fx.flex(f"แหล่งเรียนรู้{which}: ถอดบทเรียน {len(rows)} เรื่อง", fx.fit(build, (240, 160, 100, 60, 30, 15)),
                     _filters())]
 
 

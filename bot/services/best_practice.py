@@ -170,7 +170,7 @@ def _touch(s: Session, row: BestPractice, now: datetime) -> None:
 
 # ---- the committee -----------------------------------------------------------------------------------
 
-def queue(s: Session, limit: int = 10) -> tuple[list[BestPractice], int]:
+def queue(s: Session, limit: int = 8) -> tuple[list[BestPractice], int]:
     """Submitted best practices, the longest waiting first (at most `limit`), and how many wait in all."""
     rows = s.exec(select(BestPractice).where(BestPractice.status == SUBMITTED)
                   .order_by(BestPractice.submitted_at, BestPractice.id).limit(limit)).all()
