@@ -7,7 +7,7 @@ from __future__ import annotations
 from messages_th.common import (CANCEL_WORD, QR_LABEL_MAX, clip, keyword_replies, msg_action, pb, quick_reply,
                                 text, texts)
 from messages_th.dates import thai_date
-from messages_th.flex import MUTED, bubble, button, carousel, fit, flex, kv_row, separator, txt
+from messages_th.flex import MUTED, TooBig, bubble, button, carousel, fit, flex, kv_row, separator, txt
 from messages_th.names import person
 from messages_th.virtues import VIRTUES
 
@@ -217,11 +217,12 @@ def empty_queue() -> dict:
 
 
 def _queue_bubble(row: dict, n: int) -> dict:
-    """row: id, kind, fy, name, bureau, criteria, reasons, evidence, scored, own."""
-    body = [txt(row["name"], "lg", "bold"), kv_row("สำนัก", row["bureau"]),
-            kv_row("ประเภท", _window_label(row["kind"], row["fy"])), separator()]
-    body += _reason_rows(row["criteria"], row["reasons"], n) + [separator()] + evidence_rows(row["kind"],
-                                                                                            row["evidence"])
+    """row: id, kind, fy, name, bureau, criteria, reasons, evidence, scored, own. The reasons in one text (each
+    clipped to `n`): the scoring steps show each criterion and its reason whole."""
+    reasons = "\n".join(f"ข้อ {pos}: {clip(row['reasons'].get(str(pos)) or '-', n)}" for pos, _ in row["criteria"])
+    body = [txt(clip(row["name"], 100), "lg", "bold"), kv_row("สำนัก", clip(row["bureau"], 100)),
+            kv_row("ประเภท", _window_label(row["kind"], row["fy"])), separator(), txt(reasons, "sm"),
+            separator()] + evidence_rows(row["kind"], row["evidence"])
     if row["own"]:
         footer = None
         body.append(txt("สำนักเดียวกับท่าน: ให้คะแนนไม่ได้", "xs", color=MUTED))
@@ -233,12 +234,18 @@ def _queue_bubble(row: dict, n: int) -> dict:
 
 
 def queue(rows: list[dict], total: int) -> dict:
-    """Up to 10 cards (the unscored first); `total`: how many are waiting in all."""
-    shown = rows[:10]
+    """Up to 10 cards (the unscored first); `total`: how many are waiting in all. Long reasons are clipped
+    first; with many long cards fewer are shown (the rest come once these are scored)."""
+    for count in (10, 6, 3, 1):
+        shown = rows[:count]
+        try:
+            cards = fit(lambda n: carousel([_queue_bubble(r, n) for r in shown]), (300, 160, 80, 40, 20, 10))
+            break
+        except TooBig:
+            continue
     more = f" (แสดง {len(shown)} จาก {total})" if total > len(shown) else ""
     waiting = sum(1 for r in rows if not r["scored"] and not r["own"])
-    return flex(f"การเสนอชื่อรอพิจารณา {waiting} รายการ{more}",
-                fit(lambda n: carousel([_queue_bubble(r, n) for r in shown]), (300, 160, 80, 40, 20, 10)))
+    return flex(f"การเสนอชื่อรอพิจารณา {waiting} รายการ{more}", cards)
 
 
 def cannot_score(code: str) -> dict:
