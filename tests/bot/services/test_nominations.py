@@ -156,3 +156,24 @@ def test_cards_fit_at_the_longest_input():
     assert_fits([th.queue(rows, 40)])
     assert_fits([th.ask_points(10 ** 9, 10, 10, name, long_text(1000), long_text(svc.REASON_MAX), 5)])
     assert_fits([th.pick_person([(10 ** 9 + i, long_text(200)) for i in range(12)], True)])
+
+
+def test_cli_loads_criteria_opens_lists_and_closes_a_window(app, db, tmp_path):
+    """`flask nominations …`: the admin's way in (the console calls the same service functions)."""
+    crit = tmp_path / "criteria.csv"
+    crit.write_text("ข้อ,เกณฑ์\n1,ซื่อสัตย์สุจริต (ทดสอบ)\n2,มีจิตอาสา (ทดสอบ)\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    loaded = runner.invoke(args=["nominations", "criteria-import", str(crit), "--kind", "person", "--fy", "2569"])
+    assert loaded.exit_code == 0 and "nom-person: 2 criteria" in loaded.output, loaded.output
+    opened = runner.invoke(args=["nominations", "open", "--kind", "person", "--fy", "2569",
+                                 "--opens", "1/2/2569", "--closes", "28/2/2569"])
+    assert opened.exit_code == 0 and "2 criteria" in opened.output and "28 ก.พ. 2569" in opened.output, opened.output
+    twice = runner.invoke(args=["nominations", "open", "--kind", "person", "--fy", "2569",
+                                "--opens", "1/3/2569", "--closes", "2/3/2569"])
+    assert twice.exit_code == 1 and "close it first" in twice.output
+    with db() as s:
+        [w] = s.exec(select(NominationWindow)).all()
+        assert (w.opens_on, w.closes_on, w.status) == (date(2026, 2, 1), date(2026, 2, 28), "open")
+    assert "FY 2569 person" in runner.invoke(args=["nominations", "list"]).output
+    assert "closed" in runner.invoke(args=["nominations", "close", str(w.id)]).output
+    assert runner.invoke(args=["nominations", "close", "999"]).exit_code == 1
