@@ -43,6 +43,8 @@ def _init_web(app: Flask, config: Config) -> None:
     app.register_blueprint(media_bp)
     from bot.web.console import init_console
     init_console(app, config)
+    from bot.web.metrics import init_metrics
+    init_metrics(app)  # /metrics: off unless METRICS_TOKEN is set (bot/web/metrics.py)
     if config.SANDBOX:
         from bot.dev.simulator import register_simulator
         register_simulator(app)
