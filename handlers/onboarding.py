@@ -35,7 +35,7 @@ def on_follow(ctx):
         return [th.welcome(), th.pending_note()]
     if u.status == UserStatus.CONSENTED:
         return [th.welcome(), *start_code(ctx)]
-    return [th.welcome(), th.consent_card()]
+    return [th.welcome(), th.consent_card(ctx.config)]
 
 
 def on_unfollow(ctx):
@@ -54,7 +54,7 @@ def start_register(ctx):
     if u.status == UserStatus.CONSENTED or ctx.text == th.CONSENT_WORD:
         give_consent(ctx)
         return start_code(ctx)
-    return [th.consent_card()]
+    return [th.consent_card(ctx.config)]
 
 
 def consent_yes(ctx):

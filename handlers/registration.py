@@ -89,7 +89,7 @@ def request_approval(ctx):
     if ctx.user.status == UserStatus.PENDING_APPROVAL:
         return [th.pending_note()]
     if ctx.user.status != UserStatus.CONSENTED:
-        return [th.consent_card()]  # nothing is collected before consent
+        return [th.consent_card(ctx.config)]  # nothing is collected before consent
     restart(ctx, FLOW, Step.BUREAU, {"mode": "approval"})
     return [ask_bureau(ctx)]
 

@@ -31,14 +31,28 @@ def welcome() -> dict:
                 "และอ่านหลักคุณธรรมได้จากโทรศัพท์")
 
 
-def consent_card() -> dict:
+def pdpa_rows(config=None) -> tuple[tuple[str, str], ...]:
+    """The notice's rows plus how long chat records are kept and whom to ask (INBOX_/OUTBOX_RETENTION_DAYS,
+    PRIVACY_CONTACT); without settings, the defaults."""
+    inbox = getattr(config, "INBOX_RETENTION_DAYS", 30)
+    outbox = getattr(config, "OUTBOX_RETENTION_DAYS", 90)
+    contact = (getattr(config, "PRIVACY_CONTACT", "") or "").strip()
+    rows = PDPA + (("ระยะเวลาเก็บ", f"ข้อความที่พิมพ์ในแชตเก็บไว้ {inbox:,} วัน ข้อความแจ้งเตือนที่ส่งแล้วเก็บไว้ "
+                                     f"{outbox:,} วัน แล้วลบ ข้อมูลลงทะเบียนและบันทึกความดีเก็บไว้จนกว่าท่านจะขอลบ"),)
+    if contact:
+        rows += (("ติดต่อเรื่องข้อมูลส่วนบุคคล", contact),)
+    return rows
+
+
+def consent_card(config=None) -> dict:
     body = [txt("ตามพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒ (PDPA) ขอความยินยอมก่อนเก็บข้อมูลครับ", "sm")]
-    for head, detail in PDPA:
+    rows = pdpa_rows(config)
+    for head, detail in rows:
         body += [separator("sm"), txt(head, "xs", "bold", MUTED), txt(detail, "sm")]
     card = bubble("🔒 ขอความยินยอม (PDPA)", body,
                   [button("ยินยอม", pb("ยินยอม", "consent.yes", display_text="ยินยอม")),
                    button("ไม่ยินยอม", pb("ไม่ยินยอม", "consent.no", display_text="ไม่ยินยอม"), "secondary")])
-    alt = "ขอความยินยอมเก็บข้อมูลส่วนบุคคล (PDPA): " + " ".join(f"{h}: {d}" for h, d in PDPA)
+    alt = "ขอความยินยอมเก็บข้อมูลส่วนบุคคล (PDPA): " + " ".join(f"{h}: {d}" for h, d in rows)
     return flex(alt, card, quick_reply([("อ่านหลักคุณธรรม", pb("อ่านหลักคุณธรรม", "ref.menu"))]))
 
 

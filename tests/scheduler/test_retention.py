@@ -81,3 +81,11 @@ def test_the_nightly_job_runs_only_on_the_clock_and_uses_the_settings(bot, db, c
     assert retention.run(bot.engine, "this-worker", config) is None
     config.OUTBOX_RETENTION_DAYS = 7
     assert retention.run(bot.engine, "other-worker", config) == {"inbox": 0, "outbox": 1}
+
+
+def test_the_consent_notice_states_the_retention_periods_and_the_offices_contact(app, send, line, config):
+    config.INBOX_RETENTION_DAYS, config.PRIVACY_CONTACT = 45, "งานคุ้มครองข้อมูลส่วนบุคคล โทร 0 2000 0000 (ตัวอย่าง)"
+    send("follow", U)
+    card = str(line.messages_for(U))
+    assert "ระยะเวลาเก็บ" in card and "45 วัน" in card and "90 วัน" in card
+    assert "งานคุ้มครองข้อมูลส่วนบุคคล โทร 0 2000 0000 (ตัวอย่าง)" in card
