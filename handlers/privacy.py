@@ -34,7 +34,8 @@ def export(ctx):
     roles = sorted({role_th(r) for r, _ in roles_of(ctx.session, u)})
     lines = [th.deed_line(d.deed_date, VIRTUE_TH.get(d.virtue, d.virtue), d.description, len(d.photos or []))
              for d in data.deeds]
-    return th.export_messages(profile, roles, [(VIRTUE_TH.get(v, v), n) for v, n in data.counts], lines)
+    return th.export_messages(profile, roles, [(VIRTUE_TH.get(v, v), n) for v, n in data.counts], lines,
+                              recognition=data.recognition)
 
 
 def ask_erase(ctx):

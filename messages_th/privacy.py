@@ -15,14 +15,49 @@ USER_STATUS_TH = {"new": "ผู้ใช้ใหม่ (ยังไม่ล�
                   "refused": "ไม่ยินยอมให้เก็บข้อมูล", "erased": "ลบข้อมูลแล้ว"}
 
 
+def recognition_lines(rec: dict | None) -> list[str]:
+    """What the recognition tables hold (issue 17): best practices written, nominations of and by the person,
+    scores given, "ตอบแล้ว" taps of the ITA survey. Titles are clipped; long lists say how many more."""
+    if not rec:
+        return []
+    out = []
+
+    def listed(head: str, items: list[str], most: int = 5) -> None:
+        if items:
+            out.append(f"{head} {len(items)} รายการ")
+            out.extend(f"  - {clip(i, 80)}" for i in items[:most])
+            if len(items) > most:
+                out.append(f"  - … และอีก {len(items) - most} รายการ")
+
+    listed("• การถอดบทเรียนที่เขียน", [f"{r['title'] or '(ยังไม่ตั้งชื่อ)'} ({BP_STATUS_TH.get(r['status'], r['status'])})"
+                                      for r in rec.get("best_practices", [])])
+    listed("• การพิจารณาถอดบทเรียนของผู้อื่น", [r["title"] for r in rec.get("best_practice_reviews", [])])
+    listed("• การเสนอชื่อท่าน", [f"ปีงบประมาณ {r['fy']} ({NOMINATION_STATUS_TH.get(r['status'], r['status'])})"
+                               for r in rec.get("nominated", [])])
+    listed("• การเสนอชื่อที่ท่านเป็นผู้เสนอ", [f"ปีงบประมาณ {r['fy']}" for r in rec.get("nominations_made", [])])
+    if rec.get("scores_given"):
+        out.append(f"• คะแนนที่ท่านให้การเสนอชื่อ {len(rec['scores_given'])} รายการ")
+    if rec.get("announcement_opt_in"):
+        out.append("• ขอรับประกาศผลการคัดเลือก: รับ")
+    listed("• แบบสำรวจ ITA ที่แจ้งว่าตอบแล้ว", [r["title"] for r in rec.get("survey_answered", [])])
+    listed("• แบบสำรวจ ITA ที่ท่านตั้งค่า", [r["title"] for r in rec.get("survey_drives_created", [])])
+    return (["\nงานยกย่องเชิดชูและแหล่งเรียนรู้"] + out) if out else []
+
+
+BP_STATUS_TH = {"draft": "ร่าง", "submitted": "รอพิจารณา", "returned": "ส่งกลับให้แก้", "approved": "เผยแพร่แล้ว"}
+NOMINATION_STATUS_TH = {"draft": "ร่าง", "awaiting_consent": "รอความยินยอม", "submitted": "เสนอคณะกรรมการแล้ว",
+                        "declined": "ไม่ยินยอม", "withdrawn": "ถอนแล้ว"}
+
+
 def export_messages(profile: dict, roles: list[str], counts: list[tuple[str, int]],
-                    deeds: list[str], limit: int = 4500) -> list[dict]:
+                    deeds: list[str], limit: int = 4500, recognition: dict | None = None) -> list[dict]:
     """Everything held about the user, as at most 5 texts; a long deed list is cut with a summary line."""
     profile = {**profile, "status": USER_STATUS_TH.get(profile.get("status"), profile.get("status"))}
     head = ["📄 ข้อมูลของท่านที่ระบบเก็บไว้", *(f"• {label}: {profile.get(key) or '-'}" for key, label in EXPORT_FIELDS),
             "• บทบาท: " + (", ".join(roles) or "-")]
     total = sum(n for _, n in counts)
     head += [f"\nบันทึกความดีทั้งหมด {total} รายการ", *(f"• {v}: {n}" for v, n in counts)]
+    head += recognition_lines(recognition)
     out, cur = [text("\n".join(head))], []
     for i, line in enumerate(deeds):
         if sum(len(x) + 1 for x in cur) + len(line) > limit:

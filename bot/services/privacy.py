@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import Text, cast, delete, func, or_, update
 from sqlmodel import Session, select
 
+from bot.services import best_practice, nominations, survey
 from bot.services.deeds import erase_user_deeds
 from bot.services.files import PRIVATE, delete_private
 from models.console import ConsoleLink, ConsoleSession
@@ -29,6 +30,7 @@ from models.core import Bureau, ConversationState, InboxEvent, OutboxMessage, Us
 from models.deeds import Deed
 from models.enums import InboxStatus, OutboxStatus, UserStatus
 from models.onboarding import RegistrationAttempt
+from models.recognition import BestPractice
 from models.rounds import RoundReport
 from models.worker import Delegation, WorkerSetting
 
@@ -40,6 +42,7 @@ class Export:
     bureau: str | None
     counts: list[tuple[str, int]]  # (virtue key, live deeds)
     deeds: list[Deed]              # live deeds, newest first
+    recognition: dict              # best practices, nominations and scores, survey taps (each service's export_for)
 
 
 def export_data(s: Session, user: User) -> Export:
@@ -47,7 +50,9 @@ def export_data(s: Session, user: User) -> Export:
     live = (Deed.user_id == user.id, Deed.deleted_at.is_(None))
     counts = s.exec(select(Deed.virtue, func.count()).where(*live).group_by(Deed.virtue)).all()
     deeds = s.exec(select(Deed).where(*live).order_by(Deed.deed_date.desc(), Deed.id.desc())).all()
-    return Export(user, bureau.name if bureau else None, [(v, int(n)) for v, n in counts], list(deeds))
+    recognition = {**best_practice.export_for(s, user), **nominations.export_for(s, user),
+                   **survey.export_for(s, user)}
+    return Export(user, bureau.name if bureau else None, [(v, int(n)) for v, n in counts], list(deeds), recognition)
 
 
 # What an erased user row keeps (every other nullable column is emptied): the bureau, for the counts per bureau.
@@ -65,6 +70,11 @@ def erase_user(s: Session, user: User, state: ConversationState | None, *, media
     files |= _photo_paths([state.draft, state.parked]) if state is not None else set()
     files |= _erase_report_photos(s, user)
     erase_user_deeds(s, user, media_dir=None, now=now)  # its files are deleted below, with the others
+    # recognition (issue 17): an approved best practice stays in the library without its author; the rest of
+    # their lessons, nominations of them, their opt-ins go; survey taps stay anonymous (each service says how)
+    files |= best_practice.erase_user(s, user, now)
+    nominations.erase_user(s, user, now)
+    survey.erase_user(s, user, now)
     s.exec(delete(UserRole).where(UserRole.user_id == user.id))
     s.exec(delete(RegistrationAttempt).where(RegistrationAttempt.user_id == user.id))
     # console sign-in links and sessions end with the person (audit entries keep only the internal id)
@@ -104,7 +114,7 @@ def _photo_paths(value) -> set[str]:
 
 def _still_used(s: Session, path: str) -> bool:
     name = PurePosixPath(path).name  # content-addressed: the same bytes of another user share the file
-    for col in (Deed.photos, RoundReport.data, ConversationState.draft, ConversationState.parked):
+    for col in (Deed.photos, RoundReport.data, ConversationState.draft, ConversationState.parked, BestPractice.photos):
         if s.scalar(select(func.count()).select_from(col.table).where(cast(col, Text).contains(name, autoescape=True))):
             return True
     return False
