@@ -106,7 +106,7 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
     sched.add_job(run_job, CronTrigger(day_of_week="mon", hour=8, minute=30, timezone=TZ),
                   args=(engine, holder, "digest", plans["digest"], None, gateway), id="digest")
     sched.add_job(retention.run, CronTrigger(hour=3, minute=30, timezone=TZ),  # PDPA: old payloads and pushes
-                  args=(engine, holder, config), id="retention")
+                  args=(engine, holder, config), kwargs={"lease": LEASE, "ttl": LEASE_TTL}, id="retention")
     sched.add_job(tick, args=(engine, holder), kwargs={"config": config, "gateway": gateway}, id="catch-up")
     # every worker beats, clock or not: "alive" means someone sends the outbox; the first beat at start-up
     sched.add_job(heartbeat, "interval", minutes=1, args=(engine,), id="heartbeat",

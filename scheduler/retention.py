@@ -3,6 +3,7 @@ holder only (two workers purging at once would only repeat work, but the log sho
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot.services.retention import purge
 from models.core import utcnow
@@ -11,11 +12,12 @@ from models.worker import take_lease
 log = logging.getLogger("scheduler.retention")
 
 
-def run(engine, holder: str, config, now=None) -> dict | None:
-    """Purge once if this worker is the clock; None when another worker is."""
-    from scheduler.jobs import LEASE, LEASE_TTL
+def run(engine, holder: str, config, now=None, *, lease: str = "clock", ttl: timedelta = timedelta(seconds=90)) \
+        -> dict | None:
+    """Purge once if this worker is the clock (scheduler.jobs passes its LEASE/LEASE_TTL: jobs imports this
+    module, so it is not imported back); None when another worker is."""
     now = now or utcnow()
-    if not take_lease(engine, LEASE, holder, now, LEASE_TTL):
+    if not take_lease(engine, lease, holder, now, ttl):
         return None
     try:
         done = purge(engine, now, config.INBOX_RETENTION_DAYS, config.OUTBOX_RETENTION_DAYS)
