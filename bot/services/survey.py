@@ -358,3 +358,22 @@ def erase_user(s: Session, user: User, now: datetime) -> None:
         row.answered_at = start_of_day_bkk(row.answered_at.astimezone(BKK).date())
         s.add(row)
     s.flush()
+
+
+# ---- demo data (the lead's bot/dev/demo/seed.py calls it) ------------------------------------------------
+
+DEMO_URL = "https://example.com/ita-iit-demo"  # invented: example.com is reserved for examples
+
+
+def seed_demo(s: Session, now: datetime) -> SurveyDrive:
+    """An invented drive open from today for three weeks, to every bureau (once: a second call returns it)."""
+    found = s.exec(select(SurveyDrive).where(SurveyDrive.url == DEMO_URL)).first()
+    if found is not None:
+        return found
+    today = today_bkk(now)
+    opens_at, closes_at = window(today, today + timedelta(days=21))
+    drive = SurveyDrive(fy=fiscal_year_be(today), title="แบบวัด IIT ตัวอย่าง (ข้อมูลสมมติสำหรับทดลองระบบ)",
+                        url=DEMO_URL, opens_at=opens_at, closes_at=closes_at, status=OPEN, created_at=now)
+    s.add(drive)
+    s.flush()
+    return drive

@@ -176,3 +176,11 @@ def test_cards_fit_line_at_the_longest_title_and_link():
     assert drive.title in str(th.invite_card(drive)["contents"])  # shown whole, not clipped
     for status in th.DONE_TH:
         assert_fits(th.done(status))
+
+
+def test_demo_drive_is_open_now_invented_and_made_once(db):
+    with db() as s:
+        u = make_user(s, make_bureau(s))
+        d = svc.seed_demo(s, NOW)
+        assert svc.seed_demo(s, NOW).id == d.id and "สมมติ" in d.title and d.url.startswith("https://example.com/")
+        assert [x.id for x in svc.open_for(s, u, NOW)] == [d.id]
