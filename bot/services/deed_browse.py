@@ -105,7 +105,10 @@ def _ids(bureaus: list[int | None], f: Filters, after: tuple[date, int] | None, 
     for b in bureaus:
         conds = _conds(f, b)
         if after is not None:
-            conds.append(or_(Deed.deed_date < after[0], and_(Deed.deed_date == after[0], Deed.id < after[1])))
+            # "after (date, id)" with its range part alone first: `deed_date <= d` lets PostgreSQL walk the
+            # (bureau, date) index down from d; the OR then drops only the same day's rows already shown
+            conds += [Deed.deed_date <= after[0],
+                      or_(Deed.deed_date < after[0], and_(Deed.deed_date == after[0], Deed.id < after[1]))]
         parts.append(select(Deed.id, Deed.deed_date).where(*conds)
                      .order_by(Deed.deed_date.desc(), Deed.id.desc()).limit(limit).subquery().select())
     merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
