@@ -172,6 +172,15 @@ def _activities(s: Session, bureaus: dict[str, Bureau], now: datetime) -> int:
     return n
 
 
+def _recognition(s: Session, now: datetime) -> int:
+    """Issue 17's invented examples: nomination windows with example criteria, an ITA survey drive (a link
+    to nowhere real); each service's own `seed_demo`, safe to run twice."""
+    from bot.services import nominations, survey
+    windows = nominations.seed_demo(s, now)
+    survey.seed_demo(s, now)
+    return len(windows)
+
+
 def _invites(s: Session, bureaus: dict[str, Bureau], now: datetime) -> dict[str, str]:
     from bot.services.membership import create_invite
     from models.onboarding import InviteCode
@@ -193,7 +202,8 @@ def seed(s: Session, now: datetime | None = None, echo=print) -> dict:
     people = _people(s, bureaus, now)
     summary: dict = {"bureaus": len(bureaus), "people": len(people)}
     for name, step in (("deeds", lambda: _deeds(s, people, now)), ("rounds", lambda: _rounds(s, now)),
-                       ("activities", lambda: _activities(s, bureaus, now)), ("invites", lambda: _invites(s, bureaus, now))):
+                       ("activities", lambda: _activities(s, bureaus, now)), ("invites", lambda: _invites(s, bureaus, now)),
+                       ("recognition", lambda: _recognition(s, now))):
         summary[name] = step()
     _report(summary, bureaus, people, echo)
     return summary
