@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from messages_th import reference_data as D
-from messages_th.common import bad_postback, pb, quick_reply, text
+from messages_th.best_practice import LIBRARY_WORD
+from messages_th.common import msg_action, bad_postback, pb, quick_reply, text
 from messages_th.dates import days_left_text, thai_date
 from messages_th.flex import BRAND, MUTED, box, bubble, button, carousel, flex, separator, txt
 from messages_th.virtues import VIRTUES
@@ -36,6 +37,8 @@ def reference_menu() -> dict:
     """One Flex message listing the topics as buttons (works on LINE for PC too) and quick replies."""
     buttons = [button(title, pb(title, SHOW_ACTION, display_text=title, topic=key), "primary", color=color)
                for key, (title, _, color) in TOPICS.items()]
+    # the library of approved best practices lives in this corner too (issue 17: แหล่งเรียนรู้)
+    buttons.append(button(f"📚 {LIBRARY_WORD} (ถอดบทเรียน)", msg_action(LIBRARY_WORD, LIBRARY_WORD), "secondary"))
     card = bubble("📖 อ่านหลักคุณธรรม", [txt("เลือกหัวข้อที่ต้องการอ่าน", "sm", color=MUTED)], buttons)
     alt = "อ่านหลักคุณธรรม: " + " / ".join(t for t, _, _ in TOPICS.values())
     return flex(alt, card, _topic_replies())

@@ -12,7 +12,10 @@ def test_menu_lists_every_topic(line_check):
     assert {decode(i["action"]["data"])[0] for i in msg["quickReply"]["items"]} == {"ref.show"}
     assert {decode(i["action"]["data"])[1]["topic"] for i in msg["quickReply"]["items"]} == set(R.TOPICS)
     buttons = msg["contents"]["footer"]["contents"]
-    assert {decode(b["action"]["data"])[1]["topic"] for b in buttons} == set(R.TOPICS)
+    topics = [b for b in buttons if b["action"]["type"] == "postback"]
+    assert {decode(b["action"]["data"])[1]["topic"] for b in topics} == set(R.TOPICS)
+    # and the library of approved best practices (issue 17) is one tap away in the same corner
+    assert [b["action"]["text"] for b in buttons if b["action"]["type"] == "message"] == ["แหล่งเรียนรู้"]
 
 
 def test_each_topic_is_valid_and_not_empty(line_check):
