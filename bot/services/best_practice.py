@@ -349,3 +349,42 @@ def erase_user(s: Session, user: User, now: datetime) -> set[str]:
         s.add(row)
     s.flush()
     return {p for p in paths if not photo_in_use(s, p)}
+
+
+# ---- demo ------------------------------------------------------------------------------------------
+
+# Invented examples for the demo only (bot/dev/demo calls seed_demo); no real office's work.
+_DEMO = (
+    ("[ตัวอย่างสมมติ] หนังสือเวียนออนไลน์ลดกระดาษ", "หนังสือเวียนพิมพ์แจกทุกคน เดือนละราว 3,000 แผ่น และถึงมือช้า",
+     "ย้ายหนังสือเวียนขึ้นระบบออนไลน์ อบรมทุกฝ่าย 2 รอบ", "กระดาษลดลงราวร้อยละ 80 หนังสือถึงทุกคนภายในวันเดียว",
+     "ผู้บริหารเริ่มใช้ก่อน ทุกคนจึงตามง่าย", "sufficiency", APPROVED),
+    ("[ตัวอย่างสมมติ] ประชุมเริ่มตรงเวลา", "ประชุมประจำสัปดาห์เริ่มช้ากว่ากำหนดเฉลี่ย 15 นาที",
+     "ตั้งนาฬิกาเตือนและเริ่มตรงเวลาแม้ผู้เข้าร่วมยังไม่ครบ", "ประชุมเริ่มตรงเวลาทุกครั้งตลอดไตรมาส",
+     "ตกลงกติกาด้วยกันก่อน แล้วหัวหน้าทำเป็นตัวอย่าง", "discipline", APPROVED),
+    ("[ตัวอย่างสมมติ] จุดรับคืนของหาย", "ของที่เก็บได้ในอาคารไม่มีที่รวบรวม เจ้าของตามหาไม่เจอ",
+     "ตั้งจุดรับคืนของหายที่ประชาสัมพันธ์ พร้อมสมุดบันทึก", "คืนของให้เจ้าของได้ 12 ชิ้นใน 2 เดือน",
+     "ประกาศให้ทุกคนรู้จักจุดนี้ตั้งแต่วันแรก", "honesty", SUBMITTED),
+)
+
+
+def seed_demo(s: Session, now: datetime) -> int:
+    """Invented best practices for the demo (two in the library, one waiting for the committee), written by
+    the first registered staff member without a role and approved by a committee member; adds nothing twice."""
+    from models.core import UserRole
+    if s.exec(select(BestPractice).where(BestPractice.title == _DEMO[0][0])).first():
+        return 0
+    with_roles = select(UserRole.user_id)
+    author = s.exec(select(User).where(User.status == "registered", User.id.not_in(with_roles))
+                    .order_by(User.id)).first()
+    reviewer = s.exec(select(User).join(UserRole, UserRole.user_id == User.id)
+                      .where(UserRole.role == "committee").order_by(User.id)).first()
+    if author is None or reviewer is None:
+        return 0
+    for title, problem, action, result, lessons, virtue, status in _DEMO:
+        s.add(BestPractice(fy=fiscal_year_be(today_bkk(now)), author_id=author.id, bureau_id=author.bureau_id,
+                           title=title, problem=problem, action=action, result=result, lessons=lessons,
+                           virtue=virtue, status=status, submitted_at=now,
+                           reviewer_id=reviewer.id if status == APPROVED else None,
+                           reviewed_at=now if status == APPROVED else None, created_at=now, updated_at=now))
+    s.flush()
+    return len(_DEMO)

@@ -157,3 +157,12 @@ def test_export_for_and_erase_user_keep_the_approved_lesson_without_its_author(d
         assert view.author is None and view.bureau == "สำนักทดลอง"
         assert [v.title for v in svc.library(s)[0]] == ["เรื่องที่อนุมัติแล้ว"]
         assert svc.export_for(s, author) == {"best_practices": [], "best_practice_reviews": []}
+
+
+def test_demo_seed_adds_invented_examples_once(db, people):
+    with db() as s:
+        assert svc.seed_demo(s, JAN) == 3
+        assert svc.seed_demo(s, JAN) == 0
+        page, _ = svc.library(s)
+        assert len(page) == 2 and all(r.title.startswith("[ตัวอย่างสมมติ]") for r in page)
+        assert svc.pending_count(s) == 1
