@@ -104,7 +104,7 @@ def test_the_library_is_newest_approval_first_by_virtue_in_pages(db, people):
         assert svc.pending_count(s) == 1
 
 
-def test_export_cli_writes_the_approved_ones_of_a_year(app, db, people):
+def test_export_cli_writes_the_approved_ones_of_a_year(app, db, people, tmp_path):
     from models.core import User
     with db() as s:
         author, reviewer, _ = (s.get(User, i) for i in people)
@@ -113,7 +113,7 @@ def test_export_cli_writes_the_approved_ones_of_a_year(app, db, people):
         old.fy = FY - 1
         s.add(old)
         svc.submit(s, _complete(s, author, "ยังไม่อนุมัติ"), JAN)
-    out = app.instance_path + "-bp.xlsx"
+    out = str(tmp_path / "bp.xlsx")  # never inside the code folder
     result = app.test_cli_runner().invoke(args=["best-practices", "export", "--out", out, "--fy", str(FY)])
     assert result.exit_code == 0 and "1 approved" in result.output
     ws = load_workbook(out).active
