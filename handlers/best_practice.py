@@ -388,7 +388,13 @@ def on_comment(ctx):
     return [th.returned(row.title)]
 
 
+def _kept_on_cancel(ctx):
+    """Cancelling leaves the draft row: the answer says so and how it resumes (the same word)."""
+    return th.KEPT_NAME, th.BP_WORD, th.RESUME_HOW
+
+
 def register(router) -> None:
+    router.keeps_draft(FLOW, _kept_on_cancel)
     staff, committee = Role.STAFF, Role.COMMITTEE
     router.text(th.BP_WORD, start, role=staff)
     author_steps = (FLOW, AUTHOR_STEPS)

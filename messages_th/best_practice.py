@@ -24,6 +24,8 @@ HELP = ((BP_WORD, "เขียนถอดบทเรียน (Best Practice)
 COMMITTEE_HELP = ((REVIEW_WORD, "ถอดบทเรียนและการเสนอชื่อที่รอพิจารณา"),)
 
 DONE_WORD, SKIP_WORD, KEEP_WORD = "เสร็จ", "ข้าม", "คงเดิม"
+KEPT_NAME = "ถอดบทเรียน"  # "ร่างถอดบทเรียน ยังเก็บไว้ครบ" when a writer cancels
+RESUME_HOW = "จะถามต่อเฉพาะข้อที่ยังไม่ได้ตอบ"
 STEPS = 8
 LABELS = {"title": "ชื่อเรื่อง", "problem": "ปัญหา / สิ่งที่อยากพัฒนา", "action": "สิ่งที่ทำ", "result": "ผลที่ได้",
           "lessons": "บทเรียนที่ได้", "virtue": "คุณธรรม", "activity": "กิจกรรมตามแผน", "photos": "รูปภาพ"}

@@ -207,11 +207,13 @@ DEFAULT_HELP = (
 )
 
 
-def cancelled(kept: str | None = None, resume_word: str | None = None) -> dict:
-    """`kept`: the draft the flow keeps (e.g. a round's report), said with the word that resumes it."""
+def cancelled(kept: str | None = None, resume_word: str | None = None, how: str | None = None) -> dict:
+    """`kept`: the draft the flow keeps (e.g. a round's report), said with the word that resumes it; `how`:
+    what to do after typing it (a report: pick the same round again)."""
     if kept and resume_word:
+        how = "แล้วเลือกรอบเดิม จะทำต่อจากข้อที่ค้างไว้" if how is None else how
         return text(f"ออกจากรายการแล้ว ร่าง{kept} ยังเก็บไว้ครบครับ 📝\n"
-                    f"เมื่อพร้อม พิมพ์ \"{resume_word}\" แล้วเลือกรอบเดิม จะทำต่อจากข้อที่ค้างไว้",
+                    f"เมื่อพร้อม พิมพ์ \"{resume_word}\" {how}".rstrip(),
                     keyword_replies(resume_word, MENU_WORD))
     return text("ยกเลิกรายการเรียบร้อยแล้ว 👍\nพิมพ์ \"เมนู\" เพื่อเริ่มรายการใหม่ได้เลยครับ",
                 keyword_replies(MENU_WORD))

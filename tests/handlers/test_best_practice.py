@@ -309,3 +309,17 @@ def test_discard_asks_first_and_then_a_new_draft_starts(send, line, db, clock):
     assert "ไม่พบถอดบทเรียนนี้" in texts_to(line, w.staff)[-1]
     send("text", w.staff, "ถอดบทเรียน")
     assert "(1/8)" in texts_to(line, w.staff)[-1] and len(_rows(db)) == 1
+
+
+def test_cancel_says_the_draft_is_kept_and_how_to_resume(send, line, db, clock):
+    from tests.conftest import texts_to
+    from tests.factories import make_bureau, make_user
+    with db() as s:
+        u = make_user(s, make_bureau(s), full_name="ผู้เขียน ยกเลิก")
+        lid = u.line_user_id
+    send("text", lid, "ถอดบทเรียน")
+    send("text", lid, "ลดการใช้กระดาษ (ทดสอบ)")
+    send("text", lid, "ยกเลิก")
+    said = texts_to(line, lid)[-1]
+    assert "ร่างถอดบทเรียน ยังเก็บไว้ครบ" in said and "พิมพ์ \"ถอดบทเรียน\" จะถามต่อเฉพาะข้อที่ยังไม่ได้ตอบ" in said
+    assert "เลือกรอบเดิม" not in said  # the reports' wording is not borrowed
