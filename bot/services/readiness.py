@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -130,10 +131,11 @@ def writable_file(path: Path | str) -> bool:
     p = Path(path)
     if not p.exists():
         return writable_dir(p.parent)
-    try:
-        with open(p, "r+b"):
-            pass
-    except OSError:
+    # Never open() the database file itself: closing that second handle drops every SQLite lock this process
+    # holds on it (sqlite.org/howtocorrupt.html 2.2), and another process (the backup) may then take itself for
+    # the last user and delete the WAL under us. A read-only mount, where os.access says yes to root, fails the
+    # folder's real try below.
+    if not os.access(p, os.W_OK):
         return False
     # SQLite also writes its journal (-wal, -shm) beside the file
     return writable_dir(p.parent)
