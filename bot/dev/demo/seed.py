@@ -174,10 +174,12 @@ def _activities(s: Session, bureaus: dict[str, Bureau], now: datetime) -> int:
 
 def _recognition(s: Session, now: datetime) -> int:
     """Issue 17's invented examples: nomination windows with example criteria, an ITA survey drive (a link
-    to nowhere real); each service's own `seed_demo`, safe to run twice."""
-    from bot.services import nominations, survey
+    to nowhere real), best practices in the library and one waiting; each service's own `seed_demo`, safe
+    to run twice."""
+    from bot.services import best_practice, nominations, survey
     windows = nominations.seed_demo(s, now)
     survey.seed_demo(s, now)
+    best_practice.seed_demo(s, now)
     return len(windows)
 
 
