@@ -23,6 +23,12 @@ ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
     "campaign_new": ("สร้างกิจกรรม", "ประกาศกิจกรรมใหม่", "flag", "text:สร้างกิจกรรม", "#D35400"),
     "admin": ("ผู้ดูแลระบบ", "รหัสเชิญ อนุมัติ บทบาท", "gear", "admin.menu", "#374151"),
     "console": ("แดชบอร์ด", "ดูภาพรวมบนเว็บ", "monitor", "text:แดชบอร์ด", "#00838F"),  # handlers/console.py
+    # issue 17: best practices, the library, nominations, the committee's queue, the ITA survey
+    "bp": ("ถอดบทเรียน", "แบ่งปันบทเรียนความดี", "pencil", "text:ถอดบทเรียน", "#6A1B9A"),
+    "library": ("แหล่งเรียนรู้", "ถอดบทเรียนที่ผ่านการพิจารณา", "book", "text:แหล่งเรียนรู้", "#6A1B9A"),
+    "nominate": ("เสนอชื่อ", "ผู้มีคุณธรรมจริยธรรมดีเด่น", "trophy", "text:เสนอชื่อ", "#D35400"),
+    "review": ("พิจารณา", "ถอดบทเรียน / การเสนอชื่อ", "check", "text:พิจารณา", "#D35400"),
+    "survey": ("แบบสำรวจ ITA", "ตอบแบบสำรวจของสำนักงาน", "list", "text:แบบสำรวจ ITA", "#1565C0"),
     "register": ("ลงทะเบียน", "ใช้รหัสเชิญของสำนัก", "card", f"text:{REGISTER_WORD}", "#0B6E4F"),
     "help": ("วิธีใช้", "คำที่พิมพ์สั่งงานได้", "question", "text:ช่วยเหลือ", "#1565C0"),
 }
@@ -31,7 +37,7 @@ STAFF = ("deed", "mine", "pledge", "campaigns", "reference", "profile")
 MENUS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "staff": (("บุคลากร", STAFF),),
     "coordinator": (("บุคลากร", STAFF),
-                    ("ผู้ประสานงานสำนัก", ("report", "status", "bureau", "pledge", "reference", "console"))),
+                    ("ผู้ประสานงานสำนัก", ("report", "status", "bureau", "pledge", "nominate", "console"))),
     "committee": (("บุคลากร", STAFF),
                   ("คณะกรรมการ", ("digest", "campaign_new", "status", "bureau", "reference", "console"))),
     # LINE's default menu: whoever has no menu of their own (not registered yet, erased, refused) sees it.
@@ -41,9 +47,9 @@ GUEST = "guest"
 # menu key -> (image size, grid); others are 2500 x 1686 in 3 x 2. The guest menu is LINE's compact size.
 SHAPES = {"guest": ((2500, 843), (3, 1))}
 QUICK = {
-    "staff": STAFF,
-    "coordinator": ("report", "status", "bureau", "console", *STAFF),
-    "committee": ("digest", "campaign_new", "status", "bureau", "console", *STAFF),
+    "staff": (*STAFF, "bp", "library", "survey"),
+    "coordinator": ("report", "status", "bureau", "nominate", "console", *STAFF),
+    "committee": ("digest", "campaign_new", "status", "review", "bureau", "console", *STAFF),
     "admin": ("admin", "console", "digest", "campaign_new", "status", "bureau", *STAFF),  # 12: LINE's 13 with help
     "guest": ("register", "reference", "help"),
 }
