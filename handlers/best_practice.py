@@ -172,7 +172,7 @@ def _text_step(step: Step):
         try:
             svc.set_text(ctx.session, row, str(step), ctx.text, ctx.now)
         except svc.BestPracticeError as err:
-            return [th.problem(err.code, **err.info)]
+            return [th.problem(err.code, **err.info), _prompt(ctx, step)]  # why, then the same question
         return _advance(ctx, row, step)
     on_text.__doc__ = f"Keeps the {step} (typed text). Next: the next question, or the summary."
     return on_text

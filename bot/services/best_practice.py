@@ -14,6 +14,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.services import activities
+from bot.services.deeds import MIN_DESCRIPTION_LETTERS as MIN_LETTERS
+from bot.services.deeds import letters_in
 from messages_th.dates import fiscal_year_be, today_bkk
 from messages_th.virtues import BY_KEY
 from models.activities import Activity
@@ -78,6 +80,8 @@ def check_text(field: str, value: str | None) -> str:
     value = (value or "").strip()
     if not value:
         raise BestPracticeError("empty")
+    if letters_in(value) < MIN_LETTERS:  # "😀" or "ok" says nothing (the deed description's rule)
+        raise BestPracticeError("no_words")
     limit = TITLE_MAX if field == "title" else TEXT_MAX
     if len(value) > limit:
         raise BestPracticeError("too_long", limit=limit, length=len(value))

@@ -271,7 +271,7 @@ def test_bad_input_is_answered_in_thai_and_nothing_breaks(send, line, db, clock)
     send(ev.image_event(w.staff, message_id="880002"))  # a photo where the title is asked
     assert "ต้องการชื่อเรื่อง" in texts_to(line, w.staff)[-1]
     send("text", w.staff, "ก" * 201)
-    assert "ยาวเกินไป" in texts_to(line, w.staff)[-1] and _rows(db)[0][2] == ""
+    assert "ยาวเกินไป" in texts_to(line, w.staff)[-2] and _rows(db)[0][2] == ""
     send("text", w.staff, "🌱🌱 ปลูกผักกินเองในสำนักงาน 🥬")  # emoji are text like any other
     assert _rows(db)[0][2] == "🌱🌱 ปลูกผักกินเองในสำนักงาน 🥬"
     for answer in ("ก" * 2000, "ข" * 2000, "ค" * 2000, "ง" * 2000):  # the longest answers accepted
@@ -323,3 +323,16 @@ def test_cancel_says_the_draft_is_kept_and_how_to_resume(send, line, db, clock):
     said = texts_to(line, lid)[-1]
     assert "ร่างถอดบทเรียน ยังเก็บไว้ครบ" in said and "พิมพ์ \"ถอดบทเรียน\" จะถามต่อเฉพาะข้อที่ยังไม่ได้ตอบ" in said
     assert "เลือกรอบเดิม" not in said  # the reports' wording is not borrowed
+
+
+def test_an_emoji_is_not_a_title(send, line, db, clock):
+    from tests.conftest import texts_to
+    from tests.factories import make_bureau, make_user
+    with db() as s:
+        lid = make_user(s, make_bureau(s), full_name="ผู้เขียน อีโมจิ").line_user_id
+    send("text", lid, "ถอดบทเรียน")
+    send("text", lid, "😀")
+    said = texts_to(line, lid)
+    assert "ขอเป็นข้อความที่อ่านได้" in said[-2] and said[-1].startswith("(1/8)")  # asked the title again
+    send("text", lid, "ลดกระดาษด้วยหนังสือเวียนออนไลน์ (ทดสอบ)")
+    assert texts_to(line, lid)[-1].startswith("(2/8)")
