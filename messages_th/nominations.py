@@ -35,7 +35,7 @@ def _cancel_qr() -> dict:
 
 
 def _window_label(kind: str, fy: int) -> str:
-    return f"{KIND_SHORT.get(kind, kind)} ปีงบ {fy}"
+    return f"{KIND_SHORT.get(kind, kind)} {fy}"  # "บุคคลดีเด่น 2570" fits a quick reply (20)
 
 
 # -- nominate ----------------------------------------------------------------------------------------------
