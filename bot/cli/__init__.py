@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 COMMAND_MODULES = (
     "bot.cli.activities",
     "bot.cli.admin",
+    "bot.cli.backup",
     "bot.cli.best_practice",
     "bot.cli.console",
     "bot.cli.deeds",

@@ -179,3 +179,15 @@ def test_keep_leaves_only_the_newest_archives(tmp_path):
         made.append(r.stdout.split()[1])
     assert sorted(str(p) for p in folder.glob("integrity-bot-*.tar.gz")) == sorted(made[1:])
     assert not list(folder.glob(".*"))  # no work folder or partial archive left behind
+
+
+def test_flask_backup_commands_run_the_same_script(app, deeds_with_photo, config, tmp_path):
+    """`flask --app bot backup DIR` / `backup-check` / `restore` (issue 18's names) run deploy/backup.py with the
+    app's own DATABASE_URL and MEDIA_DIR; restoring onto the database in use is refused."""
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["backup", str(tmp_path / "b")])
+    assert made.exit_code == 0, made.output
+    [archive] = (tmp_path / "b").glob("integrity-bot-*.tar.gz")
+    assert runner.invoke(args=["backup-check", str(archive)]).exit_code == 0
+    assert runner.invoke(args=["restore", str(archive)]).exit_code != 0  # the live database is not empty
+    assert counts(config.DATABASE_URL)["deed"] == 2
