@@ -8,6 +8,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 
 from bot.services import console_access as access
 from bot.web.console.blueprint import bp, csrf
+from messages_th.dates import fiscal_year_be, today_bkk
 from models.db import session_scope
 
 OPEN_ENDPOINTS = {"console.signin", "console.signed_out", "console.static", "console.font", "console.dev_personas",
@@ -27,6 +28,17 @@ def db():
 
 def viewer() -> access.Viewer:
     return g.viewer
+
+
+def requested_fy() -> int:
+    """The fiscal year (พ.ศ.) a page was asked for (`?fy=` or a form's `fy`); the current one when it is
+    missing, not a number, or outside พ.ศ. 2400–2799."""
+    default = fiscal_year_be(today_bkk(now()))
+    try:
+        fy = int(request.values.get("fy", default))
+    except ValueError:
+        return default
+    return fy if 2400 <= fy <= 2799 else default
 
 
 @bp.before_request

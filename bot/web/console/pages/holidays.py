@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -12,8 +12,8 @@ from wtforms.validators import InputRequired, Length
 from bot.services import holidays as rule
 from bot.services.console_access import require_admin
 from bot.web.console.fields import ThaiDateField
-from bot.web.console.guard import back, db, now, viewer
-from messages_th.dates import fiscal_year_be, thai_date, thai_weekday, today_bkk
+from bot.web.console.guard import back, db, now, requested_fy, viewer
+from messages_th.dates import fiscal_year_be, thai_date, thai_weekday
 
 bp = Blueprint("holidays", __name__, url_prefix="/holidays")
 
@@ -32,14 +32,6 @@ class AddForm(FlaskForm):
 class RenameForm(FlaskForm):
     name = StringField("ชื่อวันหยุด", NAME_CHECKS)
 
-
-def _fy() -> int:
-    default = fiscal_year_be(today_bkk(now()))
-    try:
-        fy = int(request.values.get("fy", default))
-    except ValueError:
-        return default
-    return fy if 2400 <= fy <= 2799 else default
 
 
 def _day(iso: str) -> date:
@@ -63,13 +55,13 @@ def _page(fy: int, add: AddForm | None = None, editing: tuple[date, RenameForm] 
 
 @bp.get("/")
 def index():
-    return _page(_fy())
+    return _page(requested_fy())
 
 
 @bp.post("/add")
 def add():
     require_admin(viewer())
-    fy = _fy()
+    fy = requested_fy()
     form = AddForm()
     if not form.validate():
         return _page(fy, add=form, status=400)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, abort, flash, render_template, request, send_file
+from flask import Blueprint, abort, flash, render_template, send_file
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from openpyxl import Workbook
@@ -17,7 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from bot.services import console_pledges as rule
 from bot.services import pledges as pledge_rules
 from bot.services.console_access import require_admin, require_edit_bureau
-from bot.web.console.guard import back, db, now, viewer
+from bot.web.console.guard import back, db, now, requested_fy, viewer
 from messages_th.dates import fiscal_year_be, thai_date, today_bkk
 from messages_th.virtues import VIRTUES
 
@@ -79,14 +79,6 @@ def _missing(_err):
     return render_template("console/pledges_missing.html", title="ไม่พบข้อมูล"), 404
 
 
-def _fy() -> int:
-    default = fiscal_year_be(today_bkk(now()))
-    try:
-        fy = int(request.values.get("fy", default))
-    except ValueError:
-        return default
-    return fy if 2400 <= fy <= 2799 else default
-
 
 def _owner(raw: str) -> int | None:
     """'org' is the organization's pledge; a bureau is its id."""
@@ -110,7 +102,7 @@ def _locked_text(lock_date) -> str:
 
 @bp.get("/")
 def index():
-    fy = _fy()
+    fy = requested_fy()
     with db() as s:
         year = rule.year_view(s, viewer(), fy, today_bkk(now()))
     current = fiscal_year_be(today_bkk(now()))
@@ -129,12 +121,12 @@ def _pledge_page(fy, owner, add_form=None, status=200):
 
 @bp.get("/<owner>")
 def pledge(owner: str):
-    return _pledge_page(_fy(), _owner(owner))
+    return _pledge_page(requested_fy(), _owner(owner))
 
 
 @bp.post("/<owner>/add")
 def add(owner: str):
-    fy, who = _fy(), _owner(owner)
+    fy, who = requested_fy(), _owner(owner)
     require_edit_bureau(viewer(), who)
     form = ItemForm()
     if not form.validate():
@@ -214,7 +206,7 @@ def lock(owner: str):
 
 def _set_lock(owner: str, unlocked: bool):
     require_admin(viewer())
-    fy, who = _fy(), _owner(owner)
+    fy, who = requested_fy(), _owner(owner)
     with db() as s:
         rule.set_unlocked(s, viewer(), fy, who, unlocked, now())
     flash("ปลดล็อกแล้ว ผู้ประสานงานแก้ไขรายการได้อีกครั้ง" if unlocked
@@ -236,7 +228,7 @@ def template_csv():
 @bp.get("/template.xlsx")
 def template_xlsx():
     with db() as s:
-        year = rule.year_view(s, viewer(), _fy(), today_bkk(now()))
+        year = rule.year_view(s, viewer(), requested_fy(), today_bkk(now()))
     wb = Workbook()
     ws = wb.active
     ws.title = "รายการ"
@@ -277,13 +269,13 @@ def _import_page(fy, form=None, errors=None, file_error=None, status=200):
 @bp.get("/import")
 def import_form():
     rule.require_importer(viewer())
-    return _import_page(_fy())
+    return _import_page(requested_fy())
 
 
 @bp.post("/import")
 def import_file():
     rule.require_importer(viewer())
-    fy = _fy()
+    fy = requested_fy()
     form = ImportForm()
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, render_template, request, send_file
+from flask import Blueprint, abort, flash, render_template, send_file
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
@@ -13,10 +13,9 @@ from bot.services import activities as register_rules
 from bot.services import console_register as svc
 from bot.services.console_access import require_admin
 from bot.services.membership import get_bureau
-from bot.web.console.guard import back, db, now, viewer
+from bot.web.console.guard import back, db, now, requested_fy, viewer
 from messages_th import activities as th
 from messages_th import rollup_xlsx
-from messages_th.dates import fiscal_year_be, today_bkk
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,14 +25,6 @@ MAX_UPLOAD = 2 * 1024 * 1024
 class UploadForm(FlaskForm):
     file = FileField("ไฟล์ที่กรอกแล้ว (.xlsx หรือ .csv)", [FileRequired("กรุณาเลือกไฟล์")])
 
-
-def _fy() -> int:
-    default = fiscal_year_be(today_bkk(now()))
-    try:
-        fy = int(request.values.get("fy", default))
-    except ValueError:
-        return default
-    return fy if 2400 <= fy <= 2799 else default
 
 
 def _page(fy: int, form: UploadForm | None = None, errors: list[str] | None = None, status: int = 200,
@@ -58,7 +49,7 @@ def _page(fy: int, form: UploadForm | None = None, errors: list[str] | None = No
 
 @bp.get("/")
 def index():
-    return _page(_fy())
+    return _page(requested_fy())
 
 
 @bp.get("/template.<ext>")
@@ -93,7 +84,7 @@ def _upload(form: UploadForm) -> tuple[bytes, str] | None:
 @bp.post("/import")
 def import_register():
     require_admin(viewer())
-    fy = _fy()
+    fy = requested_fy()
     form = UploadForm()
     upload = _upload(form)
     if upload is None:
@@ -110,7 +101,7 @@ def import_register():
 @bp.post("/copy")
 def copy_register():
     require_admin(viewer())
-    fy = _fy()
+    fy = requested_fy()
     with db() as s:
         n = svc.copy_register(s, viewer(), fy, fy + 1, now())
     flash(f"คัดลอก {n} กิจกรรมไปปีงบประมาณ {fy + 1} แล้ว (ระยะเวลาและงบประมาณเว้นว่างไว้ให้กรอกของปีใหม่)")
@@ -122,7 +113,7 @@ def import_criteria(kind: str):
     require_admin(viewer())
     if kind not in register_rules.CRITERIA_KINDS:
         abort(404)
-    fy = _fy()
+    fy = requested_fy()
     form = UploadForm()
     upload = _upload(form)
     if upload is None:

@@ -15,9 +15,9 @@ from bot.line.outbox import enqueue
 from bot.services import console_rounds as rule
 from bot.services.console_access import require_admin, require_edit_bureau
 from bot.web.console.fields import ThaiDateField, between
-from bot.web.console.guard import back, db, now, viewer
+from bot.web.console.guard import back, db, now, requested_fy, viewer
 from messages_th.activities import code_th
-from messages_th.dates import fiscal_year_be, thai_date, thai_datetime, today_bkk
+from messages_th.dates import thai_date, thai_datetime
 from messages_th.export_xlsx import workbook
 from messages_th.reminders import deadline_card
 from messages_th.reports import ACTIVITY_STATUS_TH
@@ -64,14 +64,6 @@ def _missing(_err):
     return render_template("console/rounds_missing.html", title="ไม่พบข้อมูล"), 404
 
 
-def _fy() -> int:
-    default = fiscal_year_be(today_bkk(now()))
-    try:
-        fy = int(request.values.get("fy", default))
-    except ValueError:
-        return default
-    return fy if 2400 <= fy <= 2799 else default
-
 
 def _round(s, code: str):
     try:
@@ -84,7 +76,7 @@ def _round(s, code: str):
 
 @bp.get("/")
 def index():
-    fy = _fy()
+    fy = requested_fy()
     with db() as s:
         year = rule.year_view(s, viewer(), fy, now())
         rows = [{"code": r.round.code, "title": r.round.title, "exists": r.exists, "start": r.round.period_start,
