@@ -14,16 +14,12 @@ from bot.services import audience
 from bot.services.campaigns import CHECKIN_WINDOW, answered, targets
 from messages_th import campaigns as th
 from models.campaigns import Campaign
-from models.core import OutboxMessage, User
+from models.core import User
 from models.enums import CampaignAnswer, CampaignStatus
 from scheduler.quiet import not_before
-from scheduler.sends import Send, run_in
+from scheduler.sends import Send, enqueued, run_in
 
 log = logging.getLogger("scheduler.campaigns")
-
-
-def _exists(session: Session, key: str) -> bool:
-    return session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None
 
 
 def run(session: Session, now: datetime, gateway=None) -> int:
@@ -42,7 +38,7 @@ def plan(session: Session, now: datetime) -> list[Send]:
 
 def invite(session: Session, camp: Campaign, now: datetime) -> list[Send]:
     key = f"campaign:{camp.id}:invite"
-    if _exists(session, key):
+    if enqueued(session, key):
         return []
     if camp.starts_at <= now:
         log.info("%s skipped: the event already started", key)
@@ -62,7 +58,7 @@ def remind(session: Session, camp: Campaign, now: datetime) -> list[Send]:
     for old in due[1:]:
         log.info("campaign:%s:remind:%sm skipped: stale, superseded by %sm", camp.id, old, due[0])
     key = f"campaign:{camp.id}:remind:{due[0]}m"
-    if _exists(session, key):
+    if enqueued(session, key):
         return []
     when = not_before(session, now)
     if when >= camp.starts_at:
@@ -77,7 +73,7 @@ def remind(session: Session, camp: Campaign, now: datetime) -> list[Send]:
 
 def checkin_prompt(session: Session, camp: Campaign, now: datetime) -> list[Send]:
     key = f"campaign:{camp.id}:checkin"
-    if not (camp.starts_at <= now < camp.starts_at + CHECKIN_WINDOW) or _exists(session, key):
+    if not (camp.starts_at <= now < camp.starts_at + CHECKIN_WINDOW) or enqueued(session, key):
         return []
     joined = answered(session, camp.id, CampaignAnswer.JOIN)
     to = [u.line_user_id for u in session.exec(select(User).where(User.id.in_(joined), audience.reachable()))]

@@ -11,17 +11,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.services import audience
 from bot.services.digest import compute, week_key
 from bot.services.files import publish
 from messages_th import digest as th
 from messages_th.dates import BKK, today_bkk
-from models.core import OutboxMessage
 from models.worker import get_setting
 from scheduler.quiet import not_before
-from scheduler.sends import Send, run_in
+from scheduler.sends import Send, enqueued, run_in
 
 log = logging.getLogger("scheduler.digest")
 
@@ -44,7 +43,7 @@ def plan(session: Session, now: datetime, config=None) -> list[Send]:
     if not due_now(now):
         log.info("%s skipped: not Monday 08:30–Tuesday (stale or early)", key)
         return []
-    if session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None:
+    if enqueued(session, key):
         return []
     data = compute(session, now)
     when, sends = not_before(session, now), []

@@ -11,13 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.line.outbox import enqueue
+from models.core import OutboxMessage
 from scheduler import quota
 
 log = logging.getLogger("scheduler.sends")
 
+
+
+def enqueued(session: Session, key: str) -> bool:
+    """A push with this outbox key is already queued or sent (the jobs plan each push once by its key)."""
+    return session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None
 
 @dataclass
 class Send:

@@ -15,16 +15,11 @@ from sqlmodel import Session, select
 from bot.services import survey as svc
 from messages_th import survey as th
 from messages_th.dates import BKK, today_bkk
-from models.core import OutboxMessage
 from models.recognition import SurveyDrive
 from scheduler.quiet import not_before
-from scheduler.sends import Send, run_in
+from scheduler.sends import Send, enqueued, run_in
 
 log = logging.getLogger("scheduler.survey")
-
-
-def _exists(session: Session, key: str) -> bool:
-    return session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None
 
 
 def run(session: Session, now: datetime, gateway=None) -> int:
@@ -42,7 +37,7 @@ def plan(session: Session, now: datetime) -> list[Send]:
 
 def invite(session: Session, drive: SurveyDrive, now: datetime) -> list[Send]:
     key = f"survey:{drive.id}:invite"
-    if _exists(session, key):
+    if enqueued(session, key):
         return []
     when = not_before(session, now)
     if when >= drive.closes_at:
@@ -64,7 +59,7 @@ def remind(session: Session, drive: SurveyDrive, now: datetime) -> list[Send]:
         return []
     n = (closes - due[-1]).days
     key = f"survey:{drive.id}:remind:{n}d"
-    if _exists(session, key):
+    if enqueued(session, key):
         return []
     when = not_before(session, now)
     if when >= drive.closes_at:
