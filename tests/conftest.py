@@ -169,6 +169,23 @@ def postbacks(msg) -> list[tuple[str, dict]]:
     return out
 
 
+def uris(msg) -> list[str]:
+    """Every URI action's address in a message (Flex buttons and quick replies), in order."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "uri":
+                out.append(node["uri"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(msg)
+    return out
+
+
 def texts_to(line, user_id: str) -> list[str]:
     """Every text the user received (plain texts and Flex alt texts), in order."""
     return [m.get("text") or m.get("altText") or "" for m in line.messages_for(user_id)]

@@ -11,7 +11,7 @@ from bot.conversation.postback import encode
 from bot.services import survey as svc
 from models.recognition import SurveyResponse
 from scheduler import survey as jobs
-from tests.conftest import postbacks, texts_to
+from tests.conftest import postbacks, texts_to, uris
 from tests.factories import make_bureau, make_user
 from tests.scheduler.helpers import bkk, outbox_rows
 
@@ -34,28 +34,12 @@ def last(line, user):
     return line.messages_for(user)[-1]
 
 
-def uri_buttons(msg) -> list[str]:
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "uri":
-                out.append(node["uri"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(msg)
-    return out
-
-
 def test_typed_keyword_gives_the_link_and_the_done_button(send, line, db, clock):
     clock.set(NOW)
     drive_id, (a, _), _, _ = seed(db)
     send("text", a, "แบบสำรวจ ITA")
     msg = last(line, a)
-    assert uri_buttons(msg) == [URL]
+    assert uris(msg) == [URL]
     assert ("survey.done", {"id": str(drive_id)}) in postbacks(msg)
     assert "แบบวัด IIT ปี 2570" in msg["altText"]
 
@@ -71,7 +55,7 @@ def test_done_counts_once_and_the_card_then_says_so(send, line, db, clock):
         assert len(s.exec(select(SurveyResponse)).all()) == 1
     send("text", a, "แบบสำรวจ ITA")
     msg = last(line, a)
-    assert uri_buttons(msg) == [URL] and postbacks(msg) == []  # the link stays, "ตอบแล้ว" is gone
+    assert uris(msg) == [URL] and postbacks(msg) == []  # the link stays, "ตอบแล้ว" is gone
     assert "ตอบแล้วเมื่อ" in str(msg)
 
 

@@ -9,21 +9,11 @@ from bot.services import membership
 from models.console import ConsoleSession
 from models.core import User
 from tests.bot.web.console.conftest import csrf_of, link_for
+from tests.conftest import uris
 
 
 def _uri_of(msg) -> str | None:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "uri":
-                found.append(node["uri"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(msg)
+    found = uris(msg)
     return found[0] if found else None
 
 
