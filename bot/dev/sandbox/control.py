@@ -58,6 +58,14 @@ def reply_token():
     return jsonify({"replyToken": get_state().issue_reply_token(json_body()["userId"])})
 
 
+@control.post("/reply-tokens")
+def reply_tokens():
+    users = json_body().get("users")
+    if not isinstance(users, list) or not all(isinstance(u, str) and u for u in users):
+        raise ApiError(400, "users must be a list of user ids")
+    return jsonify({"replyTokens": get_state().issue_reply_tokens(users)})
+
+
 @control.post("/content")
 def content():
     if request.files:

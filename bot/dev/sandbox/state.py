@@ -62,6 +62,15 @@ class SandboxState:
             self.tokens.setdefault(token, [user_id, self.clock(), False])  # redelivery keeps state
         return token
 
+    def issue_reply_tokens(self, user_ids: list[str]) -> list[str]:
+        """One fresh token per user, in order, under one lock: a benchmark registers tens of thousands at once."""
+        with self._lock:
+            now = self.clock()
+            tokens = [secrets.token_hex(16) for _ in user_ids]
+            for token, user_id in zip(tokens, user_ids):
+                self.tokens[token] = [user_id, now, False]
+        return tokens
+
     def _take_token(self, token: str) -> str:
         entry = self.tokens.get(token)
         if not entry or entry[2] or self.clock() - entry[1] > self.reply_token_ttl:
