@@ -14,6 +14,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)  # bench-only: bench/bench_flood.py floods the webhook with it
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "note: missing system packages (${need[*]}); run as root or install them: apt-get install ${need[*]}" >&2
