@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-MODULES = ["bench_webhook", "bench_flood", "bench_fanout", "fault_fanout", "bench_deeds", "compare_revisions"]
+MODULES = ["bench_webhook", "bench_flood", "bench_fanout", "fault_fanout", "bench_deeds", "compare_revisions", "year_cost"]
 
 
 def main(argv: list[str] | None = None) -> int:
