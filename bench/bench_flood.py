@@ -13,7 +13,7 @@ Every bot runs under the Procfile's gunicorn settings (gthread, 2 workers, 4 thr
     `python -m bot.pipeline`). accepted/s = wrk's 2xx / run length; answered/s = users whose answer reached the
     sandbox before the run ended / run length; then how many were still waiting 5 s later, when the backlog
     drained, and how answers went out (reply, or push once the token was older than REPLY_TOKEN_MAX_AGE_S).
-(b) Paced: 100, 200, 400 events/s for 10 s each (Python driver, 2 processes, 16 keep-alive connections): time
+(b) Paced: 100, 200, 400, 600 events/s for 10 s each (Python driver, 2 processes, 16 keep-alive connections): time
     from the request's send to the reply reaching the sandbox, p50/p99, for echo and ours (SQLite, PostgreSQL).
 (c) Scale-out on PostgreSQL: the flood of (a) with 1, 2 and 4 handler processes.
 """
@@ -585,7 +585,7 @@ def main(argv=None) -> int:
     p.add_argument("--duration", type=float, default=12.0, help="wrk -d seconds (12)")
     p.add_argument("--connections", type=int, default=16, help="wrk -c (16)")
     p.add_argument("--bodies", type=int, default=60_000, help="signed bodies per flood run (60000)")
-    p.add_argument("--rates", default="100,200,400", help="paced events/s (100,200,400)")
+    p.add_argument("--rates", default="100,200,400,600", help="paced events/s (100,200,400,600)")
     p.add_argument("--paced-seconds", type=float, default=10.0)
     p.add_argument("--paced-connections", type=int, default=16)
     p.add_argument("--pg", default=PG_URL, help=f"PostgreSQL URL (default {PG_URL}; created if missing)")
