@@ -546,7 +546,7 @@ def checks(floods: list[Flood], paced: list[Paced]) -> list[str]:
 
 def write_markdown(text: str, args, info: dict, problems: list[str]) -> None:
     from bot.config import Config
-    body = f"""Command: `{COMMAND}` (`--help` for options; about {args.duration + 40:.0f} s per flood scenario).
+    body = f"""Command: `{COMMAND}` (`--help` for options); this run took {args.took_min:.1f} min.
 
 Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Python {info['python']}, Linux {info['kernel']}.
 Date: {info['date']}. "load" = the 1-minute load average when each timed run started (the machine is shared).
@@ -607,6 +607,7 @@ def main(argv=None) -> int:
 
     info = machine_info()
     print(f"machine: {info['nproc']} x {info['cpu']}, {info['memory']}, Python {info['python']}, {info['date']}")
+    t_all = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-flood-"))
     sb_port = free_port()
     sandbox_srv = start_server("sandbox", gunicorn_argv("bot.dev.sandbox.app:create_sandbox_app()", sb_port, 1, 64),
@@ -633,7 +634,8 @@ def main(argv=None) -> int:
                     print(f"  done in {time.monotonic() - t0:.0f} s", flush=True)
             except Exception as exc:  # noqa: BLE001 - e.g. handler processes not built yet: report, go on
                 print(f"  {name} failed: {exc}", flush=True)
-                failed.append(f"{name}: {str(exc).splitlines()[0]}")
+                lines = [ln for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
+                failed.append(f"{name} did not run: " + " ".join(dict.fromkeys([lines[0], lines[-1]])))
     finally:
         sandbox.client.close()
         sandbox_srv.stop()
@@ -642,7 +644,8 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     text = report(floods, paced)
-    problems = checks(floods, paced) + [f"{f} (did not run)" for f in failed]
+    problems = checks(floods, paced) + failed
+    args.took_min = (time.monotonic() - t_all) / 60
     print()
     print(text)
     print()
