@@ -65,14 +65,17 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return timedelta(seconds=max(base, retry_after or 0))
 
 
-def claim_due(engine, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Mark up to `limit` due rows as ours. SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE SKIP LOCKED."""
+def claim_due(engine, now: datetime, limit: int, keys: list[str] | None = None) -> list[OutboxMessage]:
+    """Mark up to `limit` due rows (only those of `keys`, if given) as ours. SQLite: BEGIN IMMEDIATE;
+    PostgreSQL: FOR UPDATE SKIP LOCKED."""
     with session_scope(engine, immediate=True) as s:
         q = (select(OutboxMessage)
              .where(or_(
                  (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
                  (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
              .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id).limit(limit))
+        if keys is not None:
+            q = q.where(OutboxMessage.key.in_(keys))
         if engine.dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
         rows = list(s.scalars(q))
@@ -87,12 +90,14 @@ def _deliver(gateway, row: OutboxMessage):
     return gateway.multicast(row.recipients, row.messages, row.retry_key)
 
 
-def send_due(engine, gateway, now: datetime | None = None, limit: int = 50) -> dict:
-    """Send what is due once; returns counts by outcome. Safe to run in several processes at once."""
+def send_due(engine, gateway, now: datetime | None = None, limit: int = 50, keys: list[str] | None = None) -> dict:
+    """Send what is due once (of `keys` only, if given); returns counts by outcome. Safe to run in several
+    processes at once."""
     now = now or utcnow()
     stats = {"sent": 0, "retry": 0, "dead": 0}
     dead: list[tuple[str, str]] = []
-    for row in claim_due(engine, now, limit):
+    dead_categories: set[str] = set()
+    for row in claim_due(engine, now, limit, keys):
         update: dict = {}
         try:
             sent = _deliver(gateway, row)
@@ -119,8 +124,11 @@ def send_due(engine, gateway, now: datetime | None = None, limit: int = 50) -> d
                 row.attempts, update.get("last_error") or "")
         if outcome == "dead":
             dead.append((row.key, update.get("last_error") or ""))
+            dead_categories.add(row.category)
     if dead:
         _alert_dead(dead)
+        if dead_categories != {"alert"}:  # an alert push that died is not pushed about (the loop would not end)
+            _push_dead(engine, dead, now)
     return stats
 
 
@@ -131,6 +139,42 @@ def _alert_dead(dead: list[tuple[str, str]]) -> None:
     subject, text = dead_letters(len(dead), [k for k, _ in dead], dead[0][1][:200])
     alerts.current().send("dead_letter", subject, text, {"count": len(dead), "first_key": dead[0][0]},
                           key=f"dead_letter:{dead[0][1][:40]}")
+
+
+def _push_dead(engine, dead: list[tuple[str, str]], now: datetime) -> None:
+    """Admins' LINE hears of dead letters once a day (their push may die too: the channels above remain)."""
+    from bot.services import watch
+    try:
+        raise_alert(engine, watch.dead_letters(len(dead), dead[0][0], dead[0][1], now), now, outside=False)
+    except Exception:  # noqa: BLE001 - the rows are marked already; the webhook/e-mail alert went its own way
+        log.exception("dead-letter push to admins not queued")
+
+
+def raise_alert(engine, alert, now: datetime | None = None, *, gateway=None, outside: bool = True) -> bool:
+    """Tell the admins of a bot.services.watch Alert: an urgent LINE push through this outbox (key
+    "alert:<alert key>", so once per period; quiet hours hold it until 08:00) and, with `outside`, the webhook and
+    e-mail channels (bot.services.alerts: they work when LINE does not). Claimed first in the database, so the
+    web processes and the worker raising the same alert send it once. `gateway`: send the push now instead of
+    leaving it to the worker's sender, for the web process's worker-silent alert (no worker is sending).
+    False when the alert was raised already."""
+    from bot.services import alerts, audience, watch
+    from bot.services.quiet_hours import not_before
+    from messages_th import alerts as texts
+    from models.enums import Role
+    now = now or utcnow()
+    key = f"alert:{alert.key}"
+    with session_scope(engine) as s:
+        if not watch.claim(s, alert, now):
+            return False
+        rows = enqueue(s, key, audience.role_ids(s, Role.ADMIN), [texts.line_message(alert.kind, alert.fields)],
+                       not_before=not_before(s, now, urgent=True), urgent=True, category="alert")
+    log.warning("alert %s raised (%s): %d outbox row(s)", alert.kind, alert.key, rows)
+    if outside:
+        subject, text = texts.words(alert.kind, alert.fields)
+        alerts.current().send(alert.kind, subject, text, alert.fields, key=alert.key)
+    if gateway is not None and rows:
+        send_due(engine, gateway, now, limit=rows, keys=chunk_keys(key, rows))
+    return True
 
 
 def drain(engine, gateway, now: datetime | None = None, max_rounds: int = 1000) -> dict:
