@@ -21,7 +21,7 @@ from bot.services.ops_status import write_heartbeat
 from models.core import utcnow
 from models.db import session_scope
 from models.worker import release_lease, take_lease
-from scheduler import campaigns, digest, fiscal_year, reminders, retention, sends
+from scheduler import campaigns, digest, fiscal_year, reminders, retention, sends, watch
 from scheduler import survey as survey_jobs
 
 log = logging.getLogger("scheduler.jobs")
@@ -107,6 +107,10 @@ def start_clock(config, engine, gateway, stop) -> BackgroundScheduler | None:
                   args=(engine, holder, "digest", plans["digest"], None, gateway), id="digest")
     sched.add_job(retention.run, CronTrigger(hour=3, minute=30, timezone=TZ),  # PDPA: old payloads and pushes
                   args=(engine, holder, config), kwargs={"lease": LEASE, "ttl": LEASE_TTL}, id="retention")
+    sched.add_job(watch.run, "interval", minutes=watch.EVERY_MINUTES, args=(engine, holder, gateway),  # issue 18
+                  kwargs={"lease": LEASE, "ttl": LEASE_TTL}, id="watch")  # silent heartbeat, quota past 80 %
+    sched.add_job(watch.run_ledger, CronTrigger(hour=2, minute=15, timezone=TZ),  # the nightly ledger check
+                  args=(engine, holder, config), kwargs={"lease": LEASE, "ttl": LEASE_TTL}, id="ledger-check")
     sched.add_job(tick, args=(engine, holder), kwargs={"config": config, "gateway": gateway}, id="catch-up")
     # every worker beats, clock or not: "alive" means someone sends the outbox; the first beat at start-up
     sched.add_job(heartbeat, "interval", minutes=1, args=(engine,), id="heartbeat",
