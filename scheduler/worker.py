@@ -9,9 +9,10 @@ import logging
 import signal
 import threading
 
-from bot.config import Config
+from bot.config import ROOT, Config, ConfigError
 from bot.line.gateway import LineGateway
 from bot.line.outbox import send_due
+from bot.services import ledger, readiness
 from models.db import make_engine
 
 log = logging.getLogger("scheduler")
@@ -28,10 +29,45 @@ def run_sender(engine, gateway, stop: threading.Event, interval_s: float = 2.0) 
             stop.wait(interval_s)
 
 
+def production_guards(config: Config, engine) -> None:
+    """The web process's start-up refusals and warnings (bot/app.py), for the worker: it puts PUBLIC_BASE_URL
+    into the digest's chart links, and on a database not at the latest migration every job fails each tick
+    with nobody told. ConfigError naming each setting."""
+    refused: list[str] = []
+    problem = readiness.public_url_problem(config.PUBLIC_BASE_URL)
+    if problem:
+        why = {"http": "must start with https:// (LINE fetches the bot's images only over https)",
+               "loopback": "is this machine's own address, which LINE cannot reach",
+               "invalid": "is not a web address"}[problem]
+        refused.append(f"PUBLIC_BASE_URL {config.PUBLIC_BASE_URL!r} {why}: set the bot's public https address")
+    mig = readiness.migration_status(engine)
+    if not mig.reachable:
+        refused.append(f"DATABASE_URL: the database cannot be reached ({mig.error})")
+    elif not mig.at_latest:
+        refused.append(f"DATABASE_URL: the database is at migration {', '.join(mig.current) or 'none (never migrated)'}"
+                       f", this code needs {', '.join(mig.latest)}: run `flask --app bot db-upgrade` first")
+    if refused:
+        raise ConfigError("Refusing to start the worker in production: " + "; ".join(refused))
+    if readiness.media_location(config.MEDIA_DIR, ROOT).inside_code:
+        log.warning("MEDIA_DIR (%s) is inside the code folder %s: a fresh checkout loses the photos; set MEDIA_DIR "
+                    "to a folder outside it", config.MEDIA_DIR, ROOT)
+    if readiness.database_location(config.DATABASE_URL, ROOT).inside_code:
+        log.warning("DATABASE_URL is a SQLite file inside the code folder %s: a fresh checkout loses the data", ROOT)
+    if not config.LEDGER_KEY:
+        log.warning("LEDGER_KEY is not set: the nightly ledger check uses the public development key")
+
+
 def main() -> None:
     config = Config.from_env()
     config.validate()
     engine = make_engine(config.DATABASE_URL)
+    if config.APP_ENV == "production":
+        try:
+            production_guards(config, engine)
+        except ConfigError as exc:  # before anything starts: one line for systemd's journal, exit status 1
+            engine.dispose()
+            raise SystemExit(str(exc)) from None
+    ledger.use_key(config.LEDGER_KEY)  # as the web process: anything the worker writes to the chain is keyed
     gateway = LineGateway.from_config(config)  # token kind and proxy from the settings
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
