@@ -143,7 +143,8 @@ def create_app(config: Config | None = None, *, clock=None, recover_every_s: flo
     app.config["MAX_CONTENT_LENGTH"] = config.MAX_BODY_BYTES
     state = BotState(config, clock=clock)
     app.extensions["bot"] = state
-    pipeline.init_app(app, state, recover_every_s)
+    # External handlers recover what they left behind themselves; web processes would race them for it.
+    pipeline.init_app(app, state, recover_every_s if config.INBOX_HANDLERS == "web" else None)
     _init_web(app, config)
     cli.register_cli(app)
     return app

@@ -48,6 +48,10 @@ class Config:
     # Threads per process handling inbox events in batches (CPU work: one keeps batches full; see
     # bot/pipeline/dispatcher.py). Photos are downloaded beforehand on download threads, so handlers rarely wait.
     HANDLER_THREADS: int = 1
+    # Who handles stored webhook events: "web" (threads inside each web process: small offices, the demo) or
+    # "external" (the web only stores and notifies; `python -m bot.pipeline` handler processes, any number, on
+    # this host or others, claim the events: bot/pipeline/consumer.py, README "Handler processes").
+    INBOX_HANDLERS: str = "web"
     # Reply calls of a batch go out on up to this many threads (as many as LINE's round trip calls for:
     # bot/pipeline/replies.py); one per call of a full batch, so a far-away LINE costs a batch one round trip.
     REPLY_THREADS: int = 32
@@ -139,6 +143,7 @@ class Config:
         cfg.LINE_API_BASE = cfg.LINE_API_BASE.strip().rstrip("/")
         cfg.PUBLIC_BASE_URL = cfg.PUBLIC_BASE_URL.strip().rstrip("/")
         cfg.LINE_TOKEN_KIND = cfg.LINE_TOKEN_KIND.strip().lower() or "long_lived"
+        cfg.INBOX_HANDLERS = cfg.INBOX_HANDLERS.strip().lower() or "web"
         return cfg
 
     def validate(self) -> None:
@@ -151,6 +156,8 @@ class Config:
             )
         # The sandbox serves the simulator, which lists every persona without a login: never in production,
         # and never next to LINE itself, however its address is written (":443", "http://", "/v2", spaces).
+        if self.INBOX_HANDLERS not in ("web", "external"):
+            raise ConfigError(f"INBOX_HANDLERS must be web or external, not {self.INBOX_HANDLERS!r}")
         if self.SANDBOX and self.APP_ENV == "production":
             raise ConfigError("SANDBOX=1 is for the demo and tests only; it is refused when APP_ENV=production")
         if self.SANDBOX and is_line_host(self.LINE_API_BASE):

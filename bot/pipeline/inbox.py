@@ -41,6 +41,18 @@ _INBOX = InboxEvent.__table__
 _PENDING = select(_INBOX.c.id, _INBOX.c.payload).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)),
                                                       _INBOX.c.status == InboxStatus.PENDING)
 _PENDING_LOCKED = _PENDING.with_for_update(skip_locked=True)
+# Handler processes (bot/pipeline/consumer.py) pick events themselves: the oldest of each user whose earlier
+# events are all answered (none pending, none handled and unsent), so one user's events are handled and
+# answered in order whichever process takes them. On PostgreSQL the chosen rows are locked and rows another
+# process holds are skipped: the one it holds is its user's head, so that user's later events are not eligible.
+_EARLIER = _INBOX.alias("earlier")
+_NEXT = (select(_INBOX.c.id, _INBOX.c.payload)
+         .where(_INBOX.c.status == InboxStatus.PENDING,
+                ~select(_EARLIER.c.id).where(_EARLIER.c.line_user_id == _INBOX.c.line_user_id,
+                                             _EARLIER.c.status.in_((InboxStatus.PENDING, InboxStatus.HANDLED)),
+                                             _EARLIER.c.id < _INBOX.c.id).exists())
+         .order_by(_INBOX.c.received_at, _INBOX.c.id).limit(bindparam("n")))
+_NEXT_LOCKED = _NEXT.with_for_update(skip_locked=True, of=_INBOX)
 _USERS = select(User).where(User.line_user_id.in_(bindparam("uids", expanding=True)))
 _STATES = select(ConversationState).where(ConversationState.line_user_id.in_(bindparam("uids", expanding=True)))
 # PostgreSQL: one handler per user at a time, across processes; one lock order for every process.
@@ -164,13 +176,40 @@ class Inbox:
             return got
         return fetch
 
-    def _decide(self, inbox_ids: list[int], content: dict) -> tuple[list[tuple[int, dict, list[dict]]], list]:
-        """The batch's (inbox id, event, messages) and, in order, the effects its handlers asked for."""
+    def handle_next(self, limit: int = MAX_BATCH) -> int:
+        """Claim and handle up to `limit` waiting events (each its user's next), then deliver; the number
+        handled (0: nothing was waiting that this process may take). For handler processes."""
+        claimed: list[int] = []
+        items, effects = self._decide(None, {}, limit=limit, claimed=claimed)
+        try:
+            if effects and self.effects is not None:
+                self.effects.run(effects)
+        finally:
+            self.replies.deliver(items)
+        return len(claimed)
+
+    def _decide(self, inbox_ids: list[int] | None, content: dict, limit: int = MAX_BATCH,
+                claimed: list | None = None) -> tuple[list[tuple[int, dict, list[dict]]], list]:
+        """The batch's (inbox id, event, messages) and, in order, the effects its handlers asked for.
+        inbox_ids None: the next `limit` waiting events (their ids are appended to `claimed`)."""
         now = self.clock()
         try:
             with session_scope(self.engine, immediate=True) as s:
-                done = self._handle_in(s, inbox_ids, now, self._fetcher(content))
+                if inbox_ids is None:
+                    conn = s.connection()
+                    rows = conn.execute(_NEXT_LOCKED if conn.dialect.name == "postgresql" else _NEXT,
+                                        {"n": limit}).all()
+                    inbox_ids = [r[0] for r in rows]
+                    if claimed is not None:
+                        claimed.extend(inbox_ids)
+                    if not rows:
+                        return [], []
+                    done = self._handle_in(s, inbox_ids, now, self._fetcher(content), claimed=dict(rows))
+                else:
+                    done = self._handle_in(s, inbox_ids, now, self._fetcher(content))
         except Exception as exc:  # noqa: BLE001 - a handler bug gets an apology, not silence
+            if not inbox_ids:
+                raise  # the claim itself failed (database away): nothing was taken; the caller waits and retries
             if len(inbox_ids) > 1:
                 log.warning("batch of %d failed (%s); handling each on its own", len(inbox_ids), exc)
                 items, effects = [], []
@@ -186,11 +225,12 @@ class Inbox:
             done = [(inbox_ids[0], json.loads(self._payload(inbox_ids[0])), messages, [])]
         return [(iid, event, messages) for iid, event, messages, _ in done], [e for *_, fx in done for e in fx]
 
-    def _handle_in(self, s, inbox_ids: list[int], now: datetime, fetch) -> list[tuple]:
+    def _handle_in(self, s, inbox_ids: list[int], now: datetime, fetch, claimed: dict | None = None) -> list[tuple]:
         conn = s.connection()
-        # Table-level statements (not ORM ones, no ORM load of the rows): same SQL, about half the CPU.
-        pending = _PENDING_LOCKED if conn.dialect.name == "postgresql" else _PENDING  # SQLite: BEGIN IMMEDIATE
-        claimed = dict(conn.execute(pending, {"ids": inbox_ids}).all())
+        if claimed is None:
+            # Table-level statements (not ORM ones, no ORM load of the rows): same SQL, about half the CPU.
+            pending = _PENDING_LOCKED if conn.dialect.name == "postgresql" else _PENDING  # SQLite: BEGIN IMMEDIATE
+            claimed = dict(conn.execute(pending, {"ids": inbox_ids}).all())
         if not claimed:
             return []  # someone else has them, or they are done
         events = [(iid, json.loads(claimed[iid])) for iid in inbox_ids if iid in claimed]
@@ -234,15 +274,16 @@ class Inbox:
             return s.get(InboxEvent, inbox_id).payload
 
     # -- after a crash ---------------------------------------------------------------------------
-    def recover(self, now: datetime | None = None, skip: frozenset | set = frozenset()) -> int:
+    def recover(self, now: datetime | None = None, skip: frozenset | set = frozenset(), pending: bool = True) -> int:
         """Handle events stored but never handled, and send replies decided but never sent. `skip`: ids this
-        process still has queued (they are late, not lost; taking them here would break per-user order)."""
+        process still has queued (they are late, not lost; taking them here would break per-user order).
+        pending False: only the unsent replies (handler processes take every pending event anyway)."""
         now = now or self.clock()
         cutoff = now - RECOVER_AFTER
         with session_scope(self.engine, readonly=True) as s:
             pending = [i for i in s.scalars(select(InboxEvent.id).where(
                 InboxEvent.status == InboxStatus.PENDING, InboxEvent.received_at < cutoff).order_by(InboxEvent.id))
-                if i not in skip]
+                if i not in skip] if pending else []
             handled = [r for r in s.execute(select(InboxEvent.id, InboxEvent.payload, InboxEvent.reply,
                                                    InboxEvent.handled_at).where(
                 InboxEvent.status == InboxStatus.HANDLED, InboxEvent.handled_at < cutoff).order_by(InboxEvent.id)).all()

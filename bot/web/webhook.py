@@ -10,6 +10,7 @@ import logging
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy.exc import DBAPIError
 
+from bot.pipeline.consumer import notify
 from bot.pipeline.inbox import store_events
 
 log = logging.getLogger("bot.web.webhook")
@@ -64,5 +65,8 @@ def callback():
         log.error("webhook could not store %d events: %s", len(events), type(exc.orig).__name__)
         return jsonify(error="temporarily unavailable"), 503, {"Retry-After": "5"}
     if fresh:
-        state.dispatcher.submit(fresh)
+        if cfg.INBOX_HANDLERS == "external":
+            notify(state.engine)  # handler processes take them (bot/pipeline/consumer.py)
+        else:
+            state.dispatcher.submit(fresh)
     return jsonify({}), 200
