@@ -10,7 +10,9 @@ import signal
 import threading
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    import argparse
+    argparse.ArgumentParser(prog="python -m bot.pipeline", description=__doc__.split("\n\n")[0]).parse_args(argv)
     from bot.app import BotState, _production_guards
     from bot.config import Config
     from bot.logs import setup
