@@ -26,7 +26,6 @@ from enum import StrEnum
 
 import messages_th.campaigns as th
 from bot.conversation.flow import text_step, virtue_from_text, wait_for_button
-from bot.services import audience
 from bot.services import campaigns as svc
 from bot.services import thai_dates as dates
 from messages_th.dates import BKK
@@ -163,9 +162,10 @@ def _confirm(ctx, bureau_ids):
 def _confirm_card(ctx) -> dict:
     d = ctx.draft
     bureau_ids = d.get("bureau_ids")
-    n = len(audience.staff_ids(ctx.session, bureau_ids))
+    starts_at = datetime.fromisoformat(d["starts_at"])
+    cost = svc.cost(ctx.session, bureau_ids, starts_at, ctx.now)  # the chat's campaigns keep the default reminders
     label = th.KW_ALL if bureau_ids is None else f"{th.KW_SOME} ({len(bureau_ids)})"
-    return th.confirm_card(d, datetime.fromisoformat(d["starts_at"]), n, label)
+    return th.confirm_card(d, starts_at, cost.recipients, label, cost.most)
 
 
 def confirm(ctx):

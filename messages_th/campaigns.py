@@ -127,10 +127,14 @@ def _details(camp_like: dict, n: int | None = None) -> list[dict]:
     return rows
 
 
-def confirm_card(draft: dict, starts_at: datetime, n_staff: int, target_th: str) -> dict:
+def confirm_card(draft: dict, starts_at: datetime, n_staff: int, target_th: str, most: int) -> dict:
+    """`most`: the campaign's push upper bound (invite, reminders, check-in prompt; campaigns.cost), which LINE
+    bills; the invite alone is about a third of it."""
     virtue = BY_KEY.get(draft.get("virtue") or "volunteer")
-    body = _details({**draft, "starts_at": starts_at}) + [kv_row("คุณธรรม", virtue.label if virtue else "-"),
-                                                          kv_row("ผู้รับเชิญ", f"{target_th} ({n_staff:,} คน)")]
+    body = _details({**draft, "starts_at": starts_at}) + [
+        kv_row("คุณธรรม", virtue.label if virtue else "-"),
+        kv_row("ผู้รับเชิญ", f"{target_th} ({n_staff:,} คน)"),
+        kv_row("ค่าข้อความ", f"คำเชิญ {n_staff:,} ข้อความ · สูงสุด {most:,} ข้อความ (รวมการเตือนและชวนเช็กอิน)")]
     footer = [button("ยืนยันส่งคำเชิญ", pb("ยืนยันส่งคำเชิญ", "campaign.confirm")),
               button("ยกเลิก", {"type": "message", "text": "ยกเลิก"}, "secondary")]
     return flex("ตรวจสอบกิจกรรมก่อนส่งคำเชิญ", bubble("ตรวจสอบก่อนส่ง", body, footer))

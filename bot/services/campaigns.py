@@ -229,11 +229,32 @@ def invite_count(session: Session, bureau_ids: list[int] | None) -> int:
     return len(audience.staff_ids(session, bureau_ids))
 
 
-def preview(session: Session, viewer: Viewer, draft: Draft, now: datetime) -> int:
-    """Checks the draft (DraftError) and returns the invite's recipients; the committee and admins only."""
+@dataclass(frozen=True)
+class Cost:
+    """What a campaign can cost in LINE pushes (each recipient of a multicast is one message)."""
+    recipients: int     # the invite's
+    reminders: int      # reminder pushes the worker will make (scheduler.campaigns.remind)
+    remindable: int     # who a reminder can reach: invitees who did not mute reminders
+    most: int           # invite + every reminder + the check-in prompt to everyone who could get it
+
+
+def cost(session: Session, bureau_ids: list[int] | None, starts_at: datetime, now: datetime,
+         remind_minutes=DEFAULT_REMIND) -> Cost:
+    """The upper bound the confirm shows (bench.year_cost: the invite alone was a third of what campaigns push).
+    Reminders go to the unmuted (declines are not known yet); the check-in prompt to who joins, at most every
+    invitee. Reminders whose time has already come go as one push, as the worker sends only the latest due."""
+    n = invite_count(session, bureau_ids)
+    ahead = {m for m in remind_minutes if starts_at - timedelta(minutes=m) > now}
+    k = len(ahead) + (1 if set(remind_minutes) - ahead else 0)
+    unmuted = len(audience.staff_ids(session, bureau_ids, skip_muted=True)) if k else 0
+    return Cost(n, k, unmuted, n + k * unmuted + n)
+
+
+def preview(session: Session, viewer: Viewer, draft: Draft, now: datetime) -> Cost:
+    """Checks the draft (DraftError) and says what it can cost; the committee and admins only."""
     require_campaigns(viewer)
     check_draft(session, draft, now)
-    return invite_count(session, draft.bureau_ids)
+    return cost(session, draft.bureau_ids, draft.starts_at, now, draft.remind_minutes)
 
 
 def create_confirmed(session: Session, viewer: Viewer, draft: Draft, now: datetime) -> tuple[Campaign, bool]:

@@ -45,6 +45,9 @@ def test_create_in_chat_then_the_job_invites(send, line, db, clock):
     create(send, boss)
     got = texts_to(line, boss)
     assert got[-2] == "ตรวจสอบกิจกรรมก่อนส่งคำเชิญ" and "บันทึกกิจกรรม" in got[-1]
+    card = str(line.messages_for(boss)[-2]["contents"])
+    # 4 reachable (the boss is staff of F1 too): invite 4, two reminders to 4, the check-in prompt to 4
+    assert "ทุกสำนัก (4 คน)" in card and "คำเชิญ 4 ข้อความ · สูงสุด 16 ข้อความ" in card
     with db() as s:
         camp = s.exec(select(Campaign)).one()
         assert camp.starts_at == bkk(2026, 12, 1, 9, 0) and camp.bureau_ids is None and camp.description == ""

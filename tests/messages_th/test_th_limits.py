@@ -157,7 +157,7 @@ def test_deed_cards_at_their_limits():
 def test_campaign_cards_at_their_limits():
     c = camp()
     draft = {"title": c.title, "place": c.place, "description": c.description}
-    assert_fits(campaigns.confirm_card(draft, AT, 10**5, s(NAME)))
+    assert_fits(campaigns.confirm_card(draft, AT, 10**5, s(NAME), 3 * 10**5))
     assert_fits(campaigns.invite_card(c))
     assert_fits(campaigns.reminder_card(c, AT.replace(day=1)))
     assert_fits(campaigns.checkin_card(c))

@@ -83,7 +83,7 @@ def _form(s) -> CampaignForm:
 
 
 def _checked(s, form: CampaignForm):
-    """(draft, recipients) when the form and the service accept it; otherwise None with errors on the fields."""
+    """(draft, cost) when the form and the service accept it; otherwise None with errors on the fields."""
     if not form.validate():
         return None
     if form.starts_at.data is None:
@@ -119,16 +119,16 @@ def new():
         if checked is None:
             status = 200 if action == "edit" else 400
             return render_template("console/campaigns_new.html", title="สร้างกิจกรรม", form=form), status
-        draft, recipients = checked
+        draft, cost = checked
         if action != "confirm":
             names = dict(form.bureaus.choices)
             return render_template("console/campaigns_preview.html", title="ตรวจทานก่อนส่งคำเชิญ", form=form,
-                                   draft=draft, recipients=recipients,
+                                   draft=draft, cost=cost,
                                    bureau_names=[names[b] for b in draft.bureau_ids or []])
         camp, made = svc.create_confirmed(s, viewer(), draft, now())
         camp_id = camp.id
     if made:
-        flash(f"สร้างกิจกรรมแล้ว ระบบจะส่งคำเชิญถึงผู้ได้รับเชิญ {recipients:,} คนภายในไม่กี่นาที", "ok")
+        flash(f"สร้างกิจกรรมแล้ว ระบบจะส่งคำเชิญถึงผู้ได้รับเชิญ {cost.recipients:,} คนภายในไม่กี่นาที", "ok")
     else:
         flash("กิจกรรมนี้สร้างไว้แล้ว ไม่ได้สร้างซ้ำ", "warning")
     return back("console.campaigns.detail", camp_id=camp_id)

@@ -71,6 +71,8 @@ def test_preview_shows_the_push_cost_then_confirm_creates_and_the_worker_invites
     html = preview.get_data(as_text=True)
     # bureau A: staff, coordinator A and the committee member are reachable: 3 invitations
     assert preview.status_code == 200 and "3 <small>คน จะได้รับคำเชิญ" in html
+    # what LINE can bill, not the invite alone: 3 invites, 2 reminders to the 3, a check-in prompt to the 3
+    assert "สูงสุด 12 ข้อความ" in html and "การเตือน 2 ครั้ง ครั้งละไม่เกิน 3 ข้อความ" in html
     assert "20 พ.ย. 2569 เวลา 09:30 น." in html and "สำนักตัวอย่างหนึ่ง" in html
     assert _count(db, Campaign) == 0  # a preview writes nothing
     confirm = client.post("/console/campaigns/new", data=data | {"action": "confirm"})
