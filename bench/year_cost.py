@@ -405,7 +405,8 @@ class Year:
     errors: list[str]
     seconds: float
     survey: dict | None
-    bureau_digests: Counter  # month → billed for the coordinators' weekly bureau digests (part of "digests")
+    bureau_digests: Counter  # month → billed for the coordinators' bureau digests (part of "digests")
+    digest_weeks: dict = field(default_factory=dict)  # month → (Mondays with bureau digests, with any digest)
 
 
 class People:
@@ -435,10 +436,10 @@ class People:
                         bureau_ids=frozenset())
         draft = campaigns.Draft(title=title, starts_at=starts, virtue=virtue, bureau_ids=picked,
                                 description="กิจกรรมตัวอย่าง (ข้อมูลสมมติ)", place="อาคารรัฐสภา")
-        shown = campaigns.preview(s, viewer, draft, when)  # the figure the console's confirm shows
+        shown = campaigns.preview(s, viewer, draft, when)  # the figures the console's confirm shows
         camp, _ = campaigns.create_confirmed(s, viewer, draft, when)
-        self.shown[n] = {"id": camp.id, "title": title, "starts": starts, "bureaus": picked, "preview": shown,
-                         "preview_at": when}
+        self.shown[n] = {"id": camp.id, "title": title, "starts": starts, "bureaus": picked,
+                         "preview": shown.recipients, "preview_most": shown.most, "preview_at": when}
 
     def on_answer(self, s, when, n):
         from sqlmodel import select
@@ -613,12 +614,18 @@ def tally(engine, p, gw, ids, staff_at, replies, camps, submitted_at, errors, se
         by_status = dict(s.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     months = sorted(staff_at)
     billed, calls, bureau_digests = Counter(), Counter(), Counter()
+    weeks: dict = defaultdict(lambda: (set(), set()))  # month → (weeks with bureau digests, weeks with any)
     for month, _, retry_key, n in gw.calls:
         key = rows[retry_key][0]
         billed[(month, category_of(key))] += n
         calls[(month, category_of(key))] += 1
         if key.startswith("digest:") and ":bureau:" in key:
             bureau_digests[month] += n  # the coordinators' own bureau digest (the rest: the committee's)
+        if key.startswith("digest:"):
+            week = key.split(":")[1]
+            weeks[month][1].add(week)
+            if ":bureau:" in key:
+                weeks[month][0].add(week)
     sent_total = sum(n for key, cat, n, status, _ in rows.values() if status == "sent")
     # a reminder enqueued for a bureau after it submitted would be a reminder that did not stop
     late, before = [], set()
@@ -646,7 +653,8 @@ def tally(engine, p, gw, ids, staff_at, replies, camps, submitted_at, errors, se
                     "shown_before": sent_at is None or c["preview_at"] < sent_at})
     return Year(p, months, billed, calls, staff_at, replies, out, late, len(before), sent_total, by_status,
                 gw.refused, sorted(key for key, *_ in rows.values() if key.startswith("quota-alert:")), errors, seconds,
-                next((c for c in out if c["kind"] == "survey"), None), bureau_digests)
+                next((c for c in out if c["kind"] == "survey"), None), bureau_digests,
+                {m: (len(b), len(a)) for m, (b, a) in weeks.items()})
 
 
 # ---- the report ---------------------------------------------------------------------------------------------
@@ -669,15 +677,17 @@ def checks(y: Year) -> list[tuple[str, bool, str]]:
     # the counting gateway refuses past the quota as LINE does, so a month that wanted more shows as refusals
     over = [m for m in y.months if month_total(y, m) > y.p.quota or y.refused[m]]
     unseen = [c["title"] for c in y.campaigns if not c["shown_before"]]
-    ratios = [c["pushed"] / c["preview"] for c in y.campaigns if c["kind"] == "campaign" and c["preview"]]
+    # the preview's "most" is an upper bound: a campaign that pushed more would have been shown too little
+    ratios = [c["pushed"] / c["preview_most"] for c in y.campaigns if c["preview_most"]]
+    over_most = [c["title"] for c in y.campaigns if c["pushed"] > c["preview_most"]]
     return [
         (f"non-campaign pushes ≤ {GOAL_NON_CAMPAIGN} per staff member in every month", per[worst] <= GOAL_NON_CAMPAIGN,
          f"worst {month_th(worst)} {per[worst]:.3f}, mean {mean:.3f}"),
-        ("every campaign's cost shown before it is sent", not unseen,
+        ("every campaign's cost shown before it is sent, and never exceeded", not unseen and not over_most,
          f"{len(y.campaigns) - len(unseen)} of {len(y.campaigns)} previewed before the first push"
          + (f"; not: {', '.join(unseen)}" if unseen else "") + (
-             f"; the campaigns' preview is the invite alone, they pushed {min(ratios):.2f}–{max(ratios):.2f}× it"
-             if ratios else "")),
+             f"; each pushed {min(ratios):.0%}–{max(ratios):.0%} of the most its preview showed" if ratios else "")
+         + (f"; more than shown: {', '.join(over_most)}" if over_most else "")),
         (f"no month over the configured quota ({y.p.plan}: {y.p.quota:,})", not over and not y.quota_alerts,
          f"highest {max(month_total(y, m) for m in y.months):,}; LINE refusals {sum(y.refused.values())}, "
          f"quota-guard holds {len(y.quota_alerts)}" + (f"; over: {', '.join(map(month_th, over))}" if over else "")),
@@ -714,11 +724,12 @@ def report(y: Year) -> str:
                         [[CATEGORY_TH[c], f"{sum(y.calls[(m, c)] for m in y.months):,}", f"{tot[c]:,}",
                           f"{tot[c] / staff_mean / n:.3f}", f"{tot[c] / max(1, all_billed):.1%}"] for c in cats])
     camp_rows = [[c["title"][:44], "ทุกสำนัก" if c["bureaus"] is None else f"{len(c['bureaus'])} สำนัก",
-                  f"{c['preview']:,}", f"{c.get('invite', 0):,}", f"{c.get('reminders', 0):,}", f"{c.get('checkin', 0):,}",
-                  f"{c['pushed']:,}", f"{c['pushed'] / max(1, c['preview']):.2f}×",
-                  "yes" if c["shown_before"] else "NO"] for c in y.campaigns]
-    camp = fmt_table(["campaign (invented)", "audience", "preview shown", "invite", "reminders", "check-in",
-                      "pushed", "pushed/preview", "shown first"], camp_rows)
+                  f"{c['preview']:,}", f"{c['preview_most']:,}", f"{c.get('invite', 0):,}",
+                  f"{c.get('reminders', 0):,}", f"{c.get('checkin', 0):,}", f"{c['pushed']:,}",
+                  f"{c['pushed'] / max(1, c['preview_most']):.0%}", "yes" if c["shown_before"] else "NO"]
+                 for c in y.campaigns]
+    camp = fmt_table(["campaign (invented)", "audience", "preview: invite", "preview: most", "invite", "reminders",
+                      "check-in", "pushed", "pushed/most", "shown first"], camp_rows)
     if y.survey:
         camp += (f"\n\nThe ITA drive's preview shows {y.survey['preview']:,} recipients and at most "
                  f"{y.survey['preview_most']:,} messages (invite + every reminder to everyone); it pushed "
@@ -729,8 +740,9 @@ def report(y: Year) -> str:
         f"Months ({n}) by category, billed messages (one per recipient of a push or multicast):", "",
         fmt_table(head, rows), "",
         "By category over the run:", "", per_cat, "",
-        "Campaigns: the figure the confirm shows (`bot.services.campaigns.preview`, the invite's recipients) "
-        "against what the campaign pushed in the end:", "", camp, "",
+        "Campaigns: the figures the confirm shows (`bot.services.campaigns.preview`: the invite's recipients and "
+        "สูงสุด, the most: invite + each reminder to the unmuted + the check-in prompt to every invitee) against what "
+        "the campaign pushed in the end:", "", camp, "",
         f"Plan tiers used (configuration, prices change: `--tiers`): {fees}. Months per smallest tier that "
         f"holds them: {', '.join(f'{k} {v}' for k, v in sorted(need.items()))}. Quota guard holds (admin "
         f"alerts): {len(y.quota_alerts)}; LINE monthly-limit answers: {sum(y.refused.values())}; outbox rows by status: "
@@ -753,10 +765,12 @@ def blame(y: Year) -> str:
     return (f"over in {', '.join(map(month_th, over))}; the worst, {month_th(worst)}: "
             + ", ".join(f"{CATEGORY_TH[c]} {n:,} ({n / y.staff[worst]:.3f}/staff)" for n, c in parts if n)
             + f". Digests are the standing load: every month {min(coord):.3f}–{max(coord):.3f} per staff member "
-            "is the coordinators' weekly bureau digest alone (2 per bureau, every Monday), the committee's "
-            "digest the rest; the deadline reminders add the peak in a month with due dates. Without the "
-            f"coordinators' weekly digest the worst month would be {without:.3f}; sent every other week, about {half:.3f} "
-            "(a change to scheduler/digest.py, not made here)")
+            "is the coordinators' bureau digest alone (2 per bureau, every other Monday and every Monday with a "
+            "round due within 14 days: scheduler/digest.py), the committee's weekly digest the rest; the deadline "
+            "reminders add the peak in a month with due dates. In the worst month the coordinators' digest went out "
+            f"on {y.digest_weeks.get(worst, (0, 0))[0]} of its {y.digest_weeks.get(worst, (0, 0))[1]} Mondays (a "
+            "due date within 14 days makes it weekly). Without the coordinators' digest the worst month would be "
+            f"{without:.3f}; with half of it, about {half:.3f}")
 
 
 def main(argv=None) -> int:
