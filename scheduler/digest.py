@@ -1,5 +1,5 @@
 """The committee's weekly digest job: Monday 08:30 (`digest:<YYYY-Www>`), plus the coordinators' bureau digests
-every other week, and every week while a round's due date is near (coordinator_week).
+every other week (coordinator_week).
 
 The ISO week is only the outbox key (deterministic, so a second run adds nothing); every message names the week
 by its Thai dates (messages_th.digest.week_th).
@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from bot.services import audience
 from bot.services.digest import compute, week_key
-from bot.services.rounds import rounds_due_between
 from bot.services.files import publish
 from messages_th import digest as th
 from messages_th.dates import BKK, today_bkk
@@ -27,21 +26,18 @@ from scheduler.sends import Send, enqueued, run_in
 log = logging.getLogger("scheduler.digest")
 
 # Issue 19 (bench.year_cost): two coordinators per bureau every Monday cost 0.08–0.10 pushes per staff member a
-# month, which put the months with due dates over the goal of 0.2. In a quiet week the bureau digest says little
-# a coordinator needs, so it goes every other week; with a round due in the next DUE_SOON days it goes every week,
-# because then the coordinator has to chase the report. The committee's digest stays weekly.
-DUE_SOON = timedelta(days=14)
+# month, which put the months with due dates over the goal of 0.2. So the bureau digest goes strictly every other
+# week. Going weekly while a round was due within 14 days still left June at 0.23, and those weeks need no digest:
+# the deadline reminders reach the coordinators before a due date, and the console's overview shows the round's
+# status any day. The committee's digest stays weekly.
 
 
-def coordinator_week(session: Session, now: datetime) -> bool:
-    """True when this week's bureau digests go out: an even week (counted from Python's day 1, a Monday, so the
-    rhythm never breaks at a year's end as ISO week numbers would with W53 then W01), or a week whose Monday is
-    at most DUE_SOON before a round's due date."""
+def coordinator_week(now: datetime) -> bool:
+    """True when this week's bureau digests go out: an even week, counted from Python's day 1 (a Monday), so the
+    rhythm never breaks at a year's end as ISO week numbers would with W53 then W01."""
     today = today_bkk(now)
     monday = today - timedelta(days=today.weekday())
-    if (monday.toordinal() // 7) % 2 == 0:
-        return True
-    return bool(rounds_due_between(session, monday, monday + DUE_SOON))
+    return (monday.toordinal() // 7) % 2 == 0
 
 
 def due_now(now: datetime) -> bool:
@@ -73,8 +69,8 @@ def plan(session: Session, now: datetime, config=None) -> list[Send]:
             return th.digest_messages(data, url)
         sends.append(Send(key, committee, render=render, not_before=when, category="digest", quota_what=key,
                           logger=log, done="%(key)s to %(to)d committee member(s)"))
-    if not coordinator_week(session, now):
-        log.info("%s: bureau digests skipped (odd week, no round due within %d days)", key, DUE_SOON.days)
+    if not coordinator_week(now):
+        log.info("%s: bureau digests skipped (odd week)", key)
         return sends
     for row in data["bureaus"]:
         if row.get("id") is None:
