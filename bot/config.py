@@ -52,6 +52,11 @@ class Config:
     # "external" (the web only stores and notifies; `python -m bot.pipeline` handler processes, any number, on
     # this host or others, claim the events: bot/pipeline/consumer.py, README "Handler processes").
     INBOX_HANDLERS: str = "web"
+    # Backpressure (web handling): a webhook request waits up to WEBHOOK_HOLD_S before its 200 while more than
+    # WEBHOOK_BACKLOG stored events wait in this process (0: never). LINE waits about 2 s for the 200; the events
+    # are already stored, so a held request loses nothing. BENCHMARKS.md "Webhook under flood".
+    WEBHOOK_BACKLOG: int = 64
+    WEBHOOK_HOLD_S: float = 1.0
     # Reply calls of a batch go out on up to this many threads (as many as LINE's round trip calls for:
     # bot/pipeline/replies.py); one per call of a full batch, so a far-away LINE costs a batch one round trip.
     REPLY_THREADS: int = 32

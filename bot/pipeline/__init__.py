@@ -25,7 +25,20 @@ class Pipeline:
         effects = EffectRunner(gateway, engine) if gateway is not None else None
         self.inbox = Inbox(engine, router, config, self.replies, effects, gateway, clock)
         self.dispatcher = Dispatcher(self.inbox, self.replies, gateway, threads=config.HANDLER_THREADS)
+        self.engine, self.gateway, self.clock = engine, gateway, clock
         self._stop = threading.Event()
+
+    def check_worker(self) -> None:
+        """Alert the admins when the worker has been silent 10 minutes: the worker cannot report its own death,
+        so the processes that stay up look (once per silence across processes: bot/services/watch.py)."""
+        from bot.line.outbox import raise_alert
+        from bot.services.watch import check_worker_alive
+        try:
+            now = self.clock()
+            if (alert := check_worker_alive(self.engine, now)) is not None:
+                raise_alert(self.engine, alert, now, gateway=self.gateway)  # pushed now: no worker is sending
+        except Exception:  # noqa: BLE001 - the check must never take the web down
+            log.exception("worker-alive check failed")
 
     def start_recovery(self, interval_s: float) -> None:
         """Handle events a killed process left behind, now and every `interval_s` seconds."""
@@ -35,6 +48,7 @@ class Pipeline:
                     self.dispatcher.recover()
                 except Exception:  # noqa: BLE001 - the database may be briefly away; try again later
                     log.exception("inbox recovery failed")
+                self.check_worker()
                 self._stop.wait(interval_s)
         threading.Thread(target=loop, name="inbox-recovery", daemon=True).start()
 

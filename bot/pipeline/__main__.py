@@ -38,7 +38,7 @@ def main(argv=None) -> None:
     ledger.use_key(config.LEDGER_KEY)
     state = BotState(config)
     try:
-        consumer.run(state.pipeline.inbox, state.engine, stop)
+        consumer.run(state.pipeline.inbox, state.engine, stop, periodic=state.pipeline.check_worker)
     finally:
         state.close()  # the last replies out
 

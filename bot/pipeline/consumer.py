@@ -19,7 +19,7 @@ import time
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from bot.pipeline.inbox import MAX_BATCH
+from bot.pipeline.inbox import MAX_BATCH, RECOVER_HANDLED_AFTER
 
 log = logging.getLogger("bot.pipeline.consumer")
 CHANNEL = "bot_inbox"
@@ -73,8 +73,10 @@ class Waker:
                 pass
 
 
-def run(inbox, engine, stop: threading.Event, batch: int = MAX_BATCH, poll_s: float = POLL_S) -> int:
-    """Handle waiting events until `stop` is set; the number handled. inbox: a bot.pipeline.inbox.Inbox."""
+def run(inbox, engine, stop: threading.Event, batch: int = MAX_BATCH, poll_s: float = POLL_S,
+        periodic=None) -> int:
+    """Handle waiting events until `stop` is set; the number handled. inbox: a bot.pipeline.inbox.Inbox;
+    periodic: called every RECOVER_EVERY_S beside the recovery (the worker-alive check)."""
     waker = Waker(engine)
     handled, last_recover = 0, 0.0
     log.info("inbox handler started (%s)", engine.dialect.name)
@@ -83,7 +85,9 @@ def run(inbox, engine, stop: threading.Event, batch: int = MAX_BATCH, poll_s: fl
             try:
                 if time.monotonic() - last_recover > RECOVER_EVERY_S:
                     last_recover = time.monotonic()
-                    inbox.recover(pending=False)
+                    inbox.recover(pending=False, after=RECOVER_HANDLED_AFTER)
+                    if periodic is not None:
+                        periodic()
                 n = inbox.handle_next(batch)
             except Exception:  # noqa: BLE001 - database away: wait and try again
                 log.exception("inbox handling failed; retrying")

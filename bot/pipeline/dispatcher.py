@@ -134,6 +134,14 @@ class Dispatcher:
             self._start_workers()
             self._idle.notify_all()
 
+    def hold_while_backlogged(self, high: int, timeout: float) -> bool:
+        """Backpressure for the webhook: block (at most `timeout`) while more than `high` events wait here.
+        Under a flood the request threads' cheap accepting otherwise takes the CPU the one handler thread
+        needs: events pile up unanswered until their reply tokens expire and answers become paid pushes.
+        Holding the 200 a little slows LINE's sending to what this process can answer. True: not held back."""
+        with self._lock:
+            return self._idle.wait_for(lambda: len(self._queued) <= high or self._closed, timeout)
+
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every submitted event is handled (tests and graceful shutdown)."""
         with self._lock:

@@ -28,6 +28,9 @@ from models.sql import insert_ignore
 
 log = logging.getLogger("bot.inbox")
 RECOVER_AFTER = timedelta(seconds=30)  # older than this and still not done: its thread is gone
+# Handler processes cannot see each other's replies in flight: they take over an unsent reply only when no
+# live process can still be sending it (LINE's timeouts and retries end well before; the token has expired).
+RECOVER_HANDLED_AFTER = timedelta(minutes=2)
 # The webhook's insert waits at most this long for a database another process holds, then /callback says
 # 503 and LINE redelivers: LINE wants its answer within 2 s, so a longer wait only stalls the request.
 STORE_LOCK_WAIT_S = 1.5
@@ -274,12 +277,13 @@ class Inbox:
             return s.get(InboxEvent, inbox_id).payload
 
     # -- after a crash ---------------------------------------------------------------------------
-    def recover(self, now: datetime | None = None, skip: frozenset | set = frozenset(), pending: bool = True) -> int:
+    def recover(self, now: datetime | None = None, skip: frozenset | set = frozenset(), pending: bool = True,
+                after: timedelta = RECOVER_AFTER) -> int:
         """Handle events stored but never handled, and send replies decided but never sent. `skip`: ids this
         process still has queued (they are late, not lost; taking them here would break per-user order).
         pending False: only the unsent replies (handler processes take every pending event anyway)."""
         now = now or self.clock()
-        cutoff = now - RECOVER_AFTER
+        cutoff = now - after
         with session_scope(self.engine, readonly=True) as s:
             pending = [i for i in s.scalars(select(InboxEvent.id).where(
                 InboxEvent.status == InboxStatus.PENDING, InboxEvent.received_at < cutoff).order_by(InboxEvent.id))

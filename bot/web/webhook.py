@@ -69,4 +69,6 @@ def callback():
             notify(state.engine)  # handler processes take them (bot/pipeline/consumer.py)
         else:
             state.dispatcher.submit(fresh)
+            if cfg.WEBHOOK_BACKLOG:
+                state.dispatcher.hold_while_backlogged(cfg.WEBHOOK_BACKLOG, cfg.WEBHOOK_HOLD_S)
     return jsonify({}), 200
