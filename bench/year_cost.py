@@ -765,11 +765,10 @@ def blame(y: Year) -> str:
     return (f"over in {', '.join(map(month_th, over))}; the worst, {month_th(worst)}: "
             + ", ".join(f"{CATEGORY_TH[c]} {n:,} ({n / y.staff[worst]:.3f}/staff)" for n, c in parts if n)
             + f". Digests are the standing load: every month {min(coord):.3f}–{max(coord):.3f} per staff member "
-            "is the coordinators' bureau digest alone (2 per bureau, every other Monday and every Monday with a "
-            "round due within 14 days: scheduler/digest.py), the committee's weekly digest the rest; the deadline "
+            "is the coordinators' bureau digest alone (2 per bureau, every other Monday: scheduler/digest.py), "
+            "the committee's weekly digest the rest; the deadline "
             "reminders add the peak in a month with due dates. In the worst month the coordinators' digest went out "
-            f"on {y.digest_weeks.get(worst, (0, 0))[0]} of its {y.digest_weeks.get(worst, (0, 0))[1]} Mondays (a "
-            "due date within 14 days makes it weekly). Without the coordinators' digest the worst month would be "
+            f"on {y.digest_weeks.get(worst, (0, 0))[0]} of its {y.digest_weeks.get(worst, (0, 0))[1]} Mondays. Without the coordinators' digest the worst month would be "
             f"{without:.3f}; with half of it, about {half:.3f}")
 
 
