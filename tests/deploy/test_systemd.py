@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ROOT / "deploy" / "systemd"
-NAMES = ["integrity-bot-web.service", "integrity-bot-worker.service", "integrity-bot-backup.service",
+NAMES = ["integrity-bot-web.service", "integrity-bot-worker.service", "integrity-bot-handler@.service", "integrity-bot-backup.service",
          "integrity-bot-backup.timer"]
 
 
