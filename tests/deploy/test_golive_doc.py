@@ -36,7 +36,7 @@ def test_every_command_in_the_guide_exists(app):
 
 
 def test_every_deploy_file_in_the_guide_exists():
-    paths = {p.rstrip(".") for p in re.findall(r"(?<![\w/])deploy/[\w./*-]*", DOC)}
+    paths = {p.rstrip(".") for p in re.findall(r"(?<![\w/])deploy/[\w./*@-]*", DOC)}
     assert "deploy/nginx/integrity-bot.conf" in paths and "deploy/backup.py" in paths
     for p in paths:
         hits = list(ROOT.glob(p)) if "*" in p else [ROOT / p] if (ROOT / p).exists() else []
