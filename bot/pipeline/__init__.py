@@ -26,6 +26,9 @@ class Pipeline:
         self.inbox = Inbox(engine, router, config, self.replies, effects, gateway, clock)
         self.dispatcher = Dispatcher(self.inbox, self.replies, gateway, threads=config.HANDLER_THREADS)
         self.engine, self.gateway, self.clock = engine, gateway, clock
+        from bot.pipeline.consumer import Backlog
+        # external handlers: the webhook's backpressure reads the shared backlog (web handling: the dispatcher's)
+        self.backlog = Backlog(engine) if config.INBOX_HANDLERS == "external" else None
         self._stop = threading.Event()
 
     def check_worker(self) -> None:
@@ -55,6 +58,8 @@ class Pipeline:
     def stop(self) -> None:
         """Stop recovering, then let queued batches finish and their replies go out."""
         self._stop.set()
+        if self.backlog is not None:
+            self.backlog.stop()
         self.dispatcher.shutdown()
 
 

@@ -12,20 +12,64 @@ Why not a queue engine (procrastinate, PgQueuer, Dramatiq, Celery): README "Hand
 from __future__ import annotations
 
 import logging
-import select as _select
+import select as _select  # the socket kind, for LISTEN
 import threading
 import time
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.pipeline.inbox import MAX_BATCH, RECOVER_HANDLED_AFTER
+from models.core import InboxEvent
+from models.enums import InboxStatus
 
 log = logging.getLogger("bot.pipeline.consumer")
 CHANNEL = "bot_inbox"
 POLL_S = 1.0          # without a notification, look anyway this often
 RECOVER_EVERY_S = 30.0  # replies decided but never sent (a process killed between commit and send)
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', '')")
+
+
+_WAITING = (select(func.count()).select_from(InboxEvent.__table__)
+            .where(InboxEvent.__table__.c.status == InboxStatus.PENDING))
+
+
+class Backlog:
+    """Web side of backpressure with external handlers: how many stored events wait for any handler, read by
+    one thread every `every_s` (one indexed count for the whole process, not one per request)."""
+
+    def __init__(self, engine, every_s: float = 0.1):
+        self.engine, self.every_s = engine, every_s
+        self.waiting: int | None = None  # not read yet
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with self.engine.connect() as conn:
+                    n = conn.execute(_WAITING).scalar_one()
+            except Exception:  # noqa: BLE001 - database away: hold nobody (the insert itself says 503)
+                n = 0
+            with self._cond:
+                self.waiting = n
+                self._cond.notify_all()
+            self._stop.wait(self.every_s)
+
+    def hold(self, high: int, timeout: float) -> bool:
+        """Block (at most `timeout`) while more than `high` events wait; True: not held back."""
+        with self._cond:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="inbox-backlog", daemon=True)
+                self._thread.start()
+            return self._cond.wait_for(lambda: (self.waiting is not None and self.waiting <= high) or self._stop.is_set(),
+                                       timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
 
 
 def notify(engine) -> None:

@@ -67,6 +67,8 @@ def callback():
     if fresh:
         if cfg.INBOX_HANDLERS == "external":
             notify(state.engine)  # handler processes take them (bot/pipeline/consumer.py)
+            if cfg.WEBHOOK_BACKLOG:
+                state.pipeline.backlog.hold(cfg.WEBHOOK_BACKLOG, cfg.WEBHOOK_HOLD_S)
         else:
             state.dispatcher.submit(fresh)
             if cfg.WEBHOOK_BACKLOG:

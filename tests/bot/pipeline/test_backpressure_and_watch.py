@@ -50,3 +50,17 @@ def test_the_web_process_reports_a_silent_worker_to_the_admins(bot, db, line, cl
     bot.pipeline.check_worker()
     bot.pipeline.check_worker()  # the next round of the loop (or another web process): once per silence
     assert len(texts_to(line, admin)) == 1
+
+
+def test_with_external_handlers_the_webhook_is_held_by_the_shared_backlog(bot, line, clock):
+    from bot.pipeline.consumer import Backlog
+    from bot.pipeline.inbox import store_events
+    events = [ev.text_event(f"U{i:032x}", "ช่วยเหลือ", timestamp_ms=clock.ms()) for i in range(1, 4)]
+    store_events(bot.engine, events)  # stored, no handler running: three wait
+    backlog = Backlog(bot.engine, every_s=0.01)
+    try:
+        assert backlog.hold(2, timeout=0.2) is False
+        assert backlog.waiting == 3
+        assert backlog.hold(3, timeout=5) is True
+    finally:
+        backlog.stop()
