@@ -20,6 +20,7 @@ from bot.pipeline.inbox import MAX_BATCH, Inbox
 from bot.pipeline.replies import ReplySender
 
 log = logging.getLogger("bot.dispatcher")
+HOLD_MAX_RTT_S = 0.5  # webhook backpressure applies only while LINE answers faster than this
 
 
 class Dispatcher:
@@ -138,7 +139,11 @@ class Dispatcher:
         """Backpressure for the webhook: block (at most `timeout`) while more than `high` events wait here.
         Under a flood the request threads' cheap accepting otherwise takes the CPU the one handler thread
         needs: events pile up unanswered until their reply tokens expire and answers become paid pushes.
-        Holding the 200 a little slows LINE's sending to what this process can answer. True: not held back."""
+        Holding the 200 a little slows LINE's sending to what this process can answer. True: not held back.
+        Not while LINE itself is slow (its round trip over HOLD_MAX_RTT_S): then the backlog waits for LINE, not
+        for CPU, and holding would only bring the 200 near LINE's own timeout."""
+        if self._replies.round_trip.mean_s > HOLD_MAX_RTT_S:
+            return True
         with self._lock:
             return self._idle.wait_for(lambda: len(self._queued) <= high or self._closed, timeout)
 

@@ -64,3 +64,23 @@ def test_with_external_handlers_the_webhook_is_held_by_the_shared_backlog(bot, l
         assert backlog.hold(3, timeout=5) is True
     finally:
         backlog.stop()
+
+
+def test_no_webhook_is_held_while_line_itself_is_slow(bot, line, clock):
+    gate, started = threading.Event(), threading.Event()
+
+    def slow(ctx):
+        started.set()
+        gate.wait(10)
+        return [{"type": "text", "text": "ok"}]
+    bot.router.text("ช้า", slow)
+    from bot.pipeline.inbox import store_events
+    events = [ev.text_event(f"U{i:032x}", "ช้า", timestamp_ms=clock.ms()) for i in range(1, 4)]
+    bot.dispatcher.submit(store_events(bot.engine, events))
+    assert started.wait(10)
+    bot.pipeline.replies.round_trip.mean_s = 3.0  # replies take 3 s: the backlog waits for LINE, not for CPU
+    try:
+        assert bot.dispatcher.hold_while_backlogged(1, timeout=5) is True
+    finally:
+        gate.set()
+    assert bot.dispatcher.wait_idle(10)
