@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -20,7 +21,7 @@ from bot.pipeline.inbox import MAX_BATCH, Inbox
 from bot.pipeline.replies import ReplySender
 
 log = logging.getLogger("bot.dispatcher")
-HOLD_MAX_RTT_S = 0.5  # webhook backpressure applies only while LINE answers faster than this
+HOLD_MAX_RTT_S = 0.05  # webhook backpressure applies only while LINE answers faster than this (local: 3-7 ms)
 
 
 class Dispatcher:
@@ -140,12 +141,20 @@ class Dispatcher:
         Under a flood the request threads' cheap accepting otherwise takes the CPU the one handler thread
         needs: events pile up unanswered until their reply tokens expire and answers become paid pushes.
         Holding the 200 a little slows LINE's sending to what this process can answer. True: not held back.
-        Not while LINE itself is slow (its round trip over HOLD_MAX_RTT_S): then the backlog waits for LINE, not
+        Not while LINE itself is slow (its round trip, or a delivery under way, over HOLD_MAX_RTT_S): then the backlog waits for LINE, not
         for CPU, and holding would only bring the 200 near LINE's own timeout."""
-        if self._replies.round_trip.mean_s > HOLD_MAX_RTT_S:
-            return True
+        line_slow = lambda: (self._replies.round_trip.mean_s > HOLD_MAX_RTT_S  # noqa: E731
+                             or self._replies.waiting_on_line_s() > HOLD_MAX_RTT_S)
+        deadline = time.monotonic() + timeout
         with self._lock:
-            return self._idle.wait_for(lambda: len(self._queued) <= high or self._closed, timeout)
+            while len(self._queued) > high and not self._closed:
+                left = deadline - time.monotonic()
+                if line_slow():
+                    return True
+                if left <= 0:
+                    return False
+                self._idle.wait(min(left, HOLD_MAX_RTT_S / 2))  # look at LINE again soon
+            return True
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every submitted event is handled (tests and graceful shutdown)."""

@@ -130,6 +130,7 @@ class ReplySender:
         self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="reply") \
             if self.threads > 1 else None
         self.round_trip = RoundTrip()  # whether LINE is slow enough to use the pool
+        self._delivering: dict[int, float] = {}  # thread id -> when its deliver() began (monotonic)
 
     def shutdown(self) -> None:
         """Wait for the replies in flight (graceful stop: the last replies go out)."""
@@ -189,6 +190,19 @@ class ReplySender:
         (see RoundTrip); each is marked done soon after its call returns (see _Marks)."""
         if not items:
             return
+        me = threading.get_ident()
+        self._delivering[me] = time.monotonic()
+        try:
+            self._deliver(items, force_push, again)
+        finally:
+            self._delivering.pop(me, None)
+
+    def waiting_on_line_s(self) -> float:
+        """How long the oldest delivery now under way has waited (0: none): LINE being slow right now."""
+        started = list(self._delivering.values())
+        return time.monotonic() - min(started) if started else 0.0
+
+    def _deliver(self, items, force_push: bool, again: bool) -> None:
         per = MESSAGES_PER_CALL
         split = [[m[i:i + per] for i in range(0, len(m), per)] for _, _, m in items]
         marks = _Marks(self.engine)
