@@ -81,20 +81,7 @@ def _production_guards(config: Config) -> None:
     import click
     from bot.config import ROOT
     from bot.services import readiness
-    refused: list[str] = []
-    url_problem = readiness.public_url_problem(config.PUBLIC_BASE_URL)
-    if url_problem:
-        why = {"http": "must start with https:// (LINE fetches the bot's images only over https)",
-               "loopback": "is this machine's own address, which LINE cannot reach",
-               "invalid": "is not a web address"}[url_problem]
-        refused.append(f"PUBLIC_BASE_URL {config.PUBLIC_BASE_URL!r} {why}: set the bot's public https address")
-    warnings = []
-    if readiness.media_location(config.MEDIA_DIR, ROOT).inside_code:
-        warnings.append(f"MEDIA_DIR ({config.MEDIA_DIR}) is inside the code folder {ROOT}: a fresh checkout loses "
-                        "the photos; set MEDIA_DIR to a folder outside it")
-    if readiness.database_location(config.DATABASE_URL, ROOT).inside_code:
-        warnings.append(f"DATABASE_URL is a SQLite file inside the code folder {ROOT}: a fresh checkout loses the "
-                        "data; move the file out (or use PostgreSQL) and set DATABASE_URL")
+    refused, warnings = readiness.start_problems(config.PUBLIC_BASE_URL, config.MEDIA_DIR, config.DATABASE_URL, ROOT)
     log = logging.getLogger("bot")
     if click.get_current_context(silent=True) is not None:
         for line in refused + warnings:
@@ -105,14 +92,10 @@ def _production_guards(config: Config) -> None:
     from models import make_engine
     engine = make_engine(config.DATABASE_URL)
     try:
-        mig = readiness.migration_status(engine)
+        if why := readiness.migration_refusal(engine):
+            refused.append(why)
     finally:
         engine.dispose()
-    if not mig.reachable:
-        refused.append(f"DATABASE_URL: the database cannot be reached ({mig.error})")
-    elif not mig.at_latest:
-        refused.append(f"DATABASE_URL: the database is at migration {', '.join(mig.current) or 'none (never migrated)'}"
-                       f", this code needs {', '.join(mig.latest)}: run `flask --app bot db-upgrade` first")
     if refused:
         raise ConfigError("Refusing to start in production: " + "; ".join(refused))
 

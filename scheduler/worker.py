@@ -33,26 +33,13 @@ def production_guards(config: Config, engine) -> None:
     """The web process's start-up refusals and warnings (bot/app.py), for the worker: it puts PUBLIC_BASE_URL
     into the digest's chart links, and on a database not at the latest migration every job fails each tick
     with nobody told. ConfigError naming each setting."""
-    refused: list[str] = []
-    problem = readiness.public_url_problem(config.PUBLIC_BASE_URL)
-    if problem:
-        why = {"http": "must start with https:// (LINE fetches the bot's images only over https)",
-               "loopback": "is this machine's own address, which LINE cannot reach",
-               "invalid": "is not a web address"}[problem]
-        refused.append(f"PUBLIC_BASE_URL {config.PUBLIC_BASE_URL!r} {why}: set the bot's public https address")
-    mig = readiness.migration_status(engine)
-    if not mig.reachable:
-        refused.append(f"DATABASE_URL: the database cannot be reached ({mig.error})")
-    elif not mig.at_latest:
-        refused.append(f"DATABASE_URL: the database is at migration {', '.join(mig.current) or 'none (never migrated)'}"
-                       f", this code needs {', '.join(mig.latest)}: run `flask --app bot db-upgrade` first")
+    refused, warnings = readiness.start_problems(config.PUBLIC_BASE_URL, config.MEDIA_DIR, config.DATABASE_URL, ROOT)
+    if why := readiness.migration_refusal(engine):
+        refused.append(why)
     if refused:
         raise ConfigError("Refusing to start the worker in production: " + "; ".join(refused))
-    if readiness.media_location(config.MEDIA_DIR, ROOT).inside_code:
-        log.warning("MEDIA_DIR (%s) is inside the code folder %s: a fresh checkout loses the photos; set MEDIA_DIR "
-                    "to a folder outside it", config.MEDIA_DIR, ROOT)
-    if readiness.database_location(config.DATABASE_URL, ROOT).inside_code:
-        log.warning("DATABASE_URL is a SQLite file inside the code folder %s: a fresh checkout loses the data", ROOT)
+    for line in warnings:
+        log.warning("%s", line)
     if not config.LEDGER_KEY:
         log.warning("LEDGER_KEY is not set: the nightly ledger check uses the public development key")
 

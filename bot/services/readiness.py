@@ -184,3 +184,37 @@ def readiness_problems(engine, now: datetime) -> dict[str, str]:
         problems["worker"] = f"last heartbeat {beat.minutes_ago} minutes ago (stale after {STALE_MINUTES})"
     return problems
 
+
+
+# -- production start-up (web, worker, handler processes) -----------------------------------------------------
+_URL_WHY = {"http": "must start with https:// (LINE fetches the bot's images only over https)",
+            "loopback": "is this machine's own address, which LINE cannot reach",
+            "invalid": "is not a web address"}
+
+
+def start_problems(public_base_url: str, media_dir: str, database_url: str,
+                   code_root: Path) -> tuple[list[str], list[str]]:
+    """(refusals, warnings) about the settings alone, each naming the setting: what every process checks
+    before it starts in production (the database's migration is `migration_refusal`)."""
+    refused, warned = [], []
+    problem = public_url_problem(public_base_url)
+    if problem:
+        refused.append(f"PUBLIC_BASE_URL {public_base_url!r} {_URL_WHY[problem]}: set the bot's public https address")
+    if media_location(media_dir, code_root).inside_code:
+        warned.append(f"MEDIA_DIR ({media_dir}) is inside the code folder {code_root}: a fresh checkout loses "
+                      "the photos; set MEDIA_DIR to a folder outside it")
+    if database_location(database_url, code_root).inside_code:
+        warned.append(f"DATABASE_URL is a SQLite file inside the code folder {code_root}: a fresh checkout loses the "
+                      "data; move the file out (or use PostgreSQL) and set DATABASE_URL")
+    return refused, warned
+
+
+def migration_refusal(engine) -> str | None:
+    """Why a process must not start on this database (unreachable, or not at the latest migration); None: fine."""
+    mig = migration_status(engine)
+    if not mig.reachable:
+        return f"DATABASE_URL: the database cannot be reached ({mig.error})"
+    if not mig.at_latest:
+        return (f"DATABASE_URL: the database is at migration {', '.join(mig.current) or 'none (never migrated)'}"
+                f", this code needs {', '.join(mig.latest)}: run `flask --app bot db-upgrade` first")
+    return None
