@@ -26,13 +26,13 @@ import multiprocessing as mp
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.bench_webhook import SECRET, TOKEN, Sandbox, inbox_summary, make_items, prepare_db, run_load, user_ids
+from bench.bench_webhook import (SECRET, TOKEN, Sandbox, inbox_summary, make_items, prepare_db, run_load, start_sandbox,
+                                 stop_sandbox, user_ids)
 from bench.common import (HOST, PYTHON, ROOT, Server, fmt_table, free_port, fresh_schema, gunicorn_argv, loadavg,
                           machine_info, percentile, replace_section, start_server)
 
@@ -608,11 +608,7 @@ def main(argv=None) -> int:
     info = machine_info()
     print(f"machine: {info['nproc']} x {info['cpu']}, {info['memory']}, Python {info['python']}, {info['date']}")
     t_all = time.monotonic()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-flood-"))
-    sb_port = free_port()
-    sandbox_srv = start_server("sandbox", gunicorn_argv("bot.dev.sandbox.app:create_sandbox_app()", sb_port, 1, 64),
-                               sb_port, tmp / "logs", {"PYTHONPATH": str(ROOT)})
-    sandbox = Sandbox(sb_port, sandbox_srv)
+    tmp, sandbox = start_sandbox("bench-flood-")
     floods: list[Flood] = []
     paced: list[Paced] = []
     failed: list[str] = []
@@ -637,12 +633,7 @@ def main(argv=None) -> int:
                 lines = [ln for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
                 failed.append(f"{name} did not run: " + " ".join(dict.fromkeys([lines[0], lines[-1]])))
     finally:
-        sandbox.client.close()
-        sandbox_srv.stop()
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        stop_sandbox(sandbox, tmp, args.keep)
     text = report(floods, paced)
     problems = checks(floods, paced) + failed
     args.took_min = (time.monotonic() - t_all) / 60

@@ -197,6 +197,25 @@ class Sandbox:
         return got
 
 
+def start_sandbox(prefix: str) -> tuple[Path, Sandbox]:
+    """A temporary directory and the sandbox LINE API in its own gunicorn process: state in memory, so one
+    process, with enough threads for calls held by injected latency. End with `stop_sandbox`."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    port = free_port()
+    server = start_server("sandbox", gunicorn_argv("bot.dev.sandbox.app:create_sandbox_app()", port, 1, 64),
+                          port, tmp / "logs", {"PYTHONPATH": str(ROOT)})
+    return tmp, Sandbox(port, server)
+
+
+def stop_sandbox(sandbox: Sandbox, tmp: Path, keep: bool) -> None:
+    sandbox.client.close()
+    sandbox.server.stop()
+    if keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # -- one scenario ---------------------------------------------------------------------------------------------
 @dataclass
 class Result:
@@ -429,12 +448,7 @@ def main(argv=None) -> int:
     print(f"machine: {info['nproc']} x {info['cpu']}, {info['memory']}, Python {info['python']}, {info['date']}")
     print(f"load: {args.requests} unique signed text callbacks, {args.connections} connections in {args.procs} "
           f"processes; gunicorn gthread --workers {args.workers} --threads {args.threads}", flush=True)
-    tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
-    sb_port = free_port()
-    # The sandbox keeps its state in memory: one process, enough threads for calls held by injected latency.
-    sandbox_srv = start_server("sandbox", gunicorn_argv("bot.dev.sandbox.app:create_sandbox_app()", sb_port, 1, 64),
-                               sb_port, tmp / "logs", {"PYTHONPATH": str(ROOT)})
-    sandbox = Sandbox(sb_port, sandbox_srv)
+    tmp, sandbox = start_sandbox("bench-webhook-")
     results: list[Result] = []
     # Answers under latency: each handler thread sends a batch (<= MAX_BATCH) of replies per LINE round trip.
     from bot.pipeline.inbox import MAX_BATCH
@@ -489,12 +503,7 @@ def main(argv=None) -> int:
                     ", ".join(f"{r.p99_ms:.0f}" for r in runs)))
             results.append(chosen)
     finally:
-        sandbox.client.close()
-        sandbox_srv.stop()
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        stop_sandbox(sandbox, tmp, args.keep)
     text = report(results, args, info)
     print()
     print(text)
