@@ -6,12 +6,17 @@ import threading
 from datetime import timedelta
 
 from bot.dev.sandbox import events as ev
+from bot.pipeline.inbox import store_events
 from bot.services.ops_status import write_heartbeat
 from tests.conftest import post_signed, texts_to
 from tests.factories import make_bureau, make_user
 
 
-def test_a_webhook_is_held_while_the_backlog_is_full_and_released_once_it_drains(bot, line, clock):
+USERS = [f"U{i:032x}" for i in range(1, 4)]
+
+
+def three_waiting(bot, line, clock) -> threading.Event:
+    """Three users' events submitted, the first held inside its handler until the returned gate is set."""
     gate, started = threading.Event(), threading.Event()
 
     def slow(ctx):
@@ -19,20 +24,23 @@ def test_a_webhook_is_held_while_the_backlog_is_full_and_released_once_it_drains
         gate.wait(10)
         return [{"type": "text", "text": "ok"}]
     bot.router.text("ช้า", slow)
-    users = [f"U{i:032x}" for i in range(1, 4)]
-    events = [ev.text_event(u, "ช้า", timestamp_ms=clock.ms()) for u in users]
+    events = [ev.text_event(u, "ช้า", timestamp_ms=clock.ms()) for u in USERS]
     for e in events:
         line.issue_reply_token(e["source"]["userId"], e["replyToken"])
-    from bot.pipeline.inbox import store_events
     bot.dispatcher.submit(store_events(bot.engine, events))
     assert started.wait(10)
+    return gate
+
+
+def test_a_webhook_is_held_while_the_backlog_is_full_and_released_once_it_drains(bot, line, clock):
+    gate = three_waiting(bot, line, clock)
     bot.pipeline.replies.round_trip.mean_s = 0.005  # LINE answers at once (as measured here): CPU is the limit
     # three events wait (one in the handler): above a backlog of 1 the request is held, for at most the timeout
     assert bot.dispatcher.hold_while_backlogged(1, timeout=0.05) is False
     gate.set()
     assert bot.dispatcher.hold_while_backlogged(1, timeout=10) is True
     assert bot.dispatcher.wait_idle(10)
-    assert all(texts_to(line, u) == ["ok"] for u in users)  # held, never lost
+    assert all(texts_to(line, u) == ["ok"] for u in USERS)  # held, never lost
 
 
 def test_a_held_webhook_still_answers_200_and_its_event_is_answered(app, bot, line, clock):
@@ -55,7 +63,6 @@ def test_the_web_process_reports_a_silent_worker_to_the_admins(bot, db, line, cl
 
 def test_with_external_handlers_the_webhook_is_held_by_the_shared_backlog(bot, line, clock):
     from bot.pipeline.consumer import Backlog
-    from bot.pipeline.inbox import store_events
     events = [ev.text_event(f"U{i:032x}", "ช่วยเหลือ", timestamp_ms=clock.ms()) for i in range(1, 4)]
     store_events(bot.engine, events)  # stored, no handler running: three wait
     backlog = Backlog(bot.engine, every_s=0.01)
@@ -68,17 +75,7 @@ def test_with_external_handlers_the_webhook_is_held_by_the_shared_backlog(bot, l
 
 
 def test_no_webhook_is_held_while_line_itself_is_slow(bot, line, clock):
-    gate, started = threading.Event(), threading.Event()
-
-    def slow(ctx):
-        started.set()
-        gate.wait(10)
-        return [{"type": "text", "text": "ok"}]
-    bot.router.text("ช้า", slow)
-    from bot.pipeline.inbox import store_events
-    events = [ev.text_event(f"U{i:032x}", "ช้า", timestamp_ms=clock.ms()) for i in range(1, 4)]
-    bot.dispatcher.submit(store_events(bot.engine, events))
-    assert started.wait(10)
+    gate = three_waiting(bot, line, clock)
     bot.pipeline.replies.round_trip.mean_s = 3.0  # replies take 3 s: the backlog waits for LINE, not for CPU
     try:
         assert bot.dispatcher.hold_while_backlogged(1, timeout=5) is True
