@@ -151,15 +151,14 @@ def send(client, bot, line, clock):
     return _send
 
 
-def postbacks(msg) -> list[tuple[str, dict]]:
-    """Every postback button in a message (Flex buttons and quick replies), decoded, in order."""
-    from bot.conversation.postback import decode
+def _actions(msg, kind: str) -> list[dict]:
+    """Every action (or node) of this type in a message, Flex buttons and quick replies alike, in order."""
     out = []
 
     def walk(node):
         if isinstance(node, dict):
-            if node.get("type") == "postback":
-                out.append(decode(node["data"]))
+            if node.get("type") == kind:
+                out.append(node)
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):
@@ -167,23 +166,17 @@ def postbacks(msg) -> list[tuple[str, dict]]:
                 walk(v)
     walk(msg)
     return out
+
+
+def postbacks(msg) -> list[tuple[str, dict]]:
+    """Every postback button in a message (Flex buttons and quick replies), decoded, in order."""
+    from bot.conversation.postback import decode
+    return [decode(a["data"]) for a in _actions(msg, "postback")]
 
 
 def uris(msg) -> list[str]:
     """Every URI action's address in a message (Flex buttons and quick replies), in order."""
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "uri":
-                out.append(node["uri"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(msg)
-    return out
+    return [a["uri"] for a in _actions(msg, "uri")]
 
 
 def texts_to(line, user_id: str) -> list[str]:
